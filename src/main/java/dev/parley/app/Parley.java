@@ -1,0 +1,194 @@
+package dev.parley.app;
+
+import dev.parley.db.Database;
+import dev.parley.http.Api;
+import dev.parley.http.Health;
+import dev.parley.http.HttpServer;
+import dev.parley.http.Idempotency;
+import dev.parley.http.Pages;
+import dev.parley.http.RateLimiter;
+import dev.parley.tenancy.ApiKeys;
+import dev.parley.tenancy.AuditLog;
+import dev.parley.tenancy.AuthRoutes;
+import dev.parley.tenancy.Credentials;
+import dev.parley.tenancy.LoginThrottle;
+import dev.parley.tenancy.OperatorRoutes;
+import dev.parley.tenancy.PasswordHasher;
+import dev.parley.tenancy.Sessions;
+import dev.parley.tenancy.SettingsRoutes;
+import dev.parley.tenancy.TenantSettings;
+import dev.parley.tenancy.Tenants;
+import dev.parley.tenancy.UserRoutes;
+import dev.parley.tenancy.Users;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: every long-lived object of a Parley node is built here, by hand, in start-up
+ * order, and stopped in reverse. Reading this class tells you the whole system.
+ */
+public final class Parley implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Parley.class);
+
+    private final Config config;
+    private final Clock clock;
+    private final PrometheusMeterRegistry meters;
+    private final Database database;
+    private final Secrets secrets;
+    private final AuditLog audit;
+    private final Users users;
+    private final Tenants tenants;
+    private final Sessions sessions;
+    private final ApiKeys apiKeys;
+    private final LoginThrottle throttle;
+    private final Idempotency idempotency;
+    private final RateLimiter rateLimiter;
+    private HttpServer http;
+    private JvmGcMetrics gcMetrics;
+    private ScheduledExecutorService housekeeping;
+
+    private Parley(Config config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+        this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.secrets = Secrets.load(config);
+        this.database = new Database(databaseSettings(config), meters);
+        try {
+            database.migrate();
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+        var jdbi = database.jdbi();
+        PasswordHasher hasher = new PasswordHasher();
+        this.audit = new AuditLog(jdbi, clock);
+        this.sessions = new Sessions(jdbi, clock, config.sessionTtl(), secrets.key("csrf"));
+        this.users = new Users(jdbi, clock, hasher, sessions, audit);
+        this.apiKeys = new ApiKeys(jdbi, clock, audit);
+        this.tenants = new Tenants(jdbi, clock, users, apiKeys, audit);
+        this.throttle = new LoginThrottle(jdbi, clock);
+        this.idempotency = new Idempotency(jdbi, clock);
+        this.rateLimiter = new RateLimiter(config.apiRate(), System::nanoTime);
+    }
+
+    /** Opens the database and applies migrations, without serving anything (administrative commands). */
+    public static Parley open(Config config) {
+        return new Parley(config, Clock.systemUTC());
+    }
+
+    /** Opens the database and starts the HTTP API. */
+    public static Parley serve(Config config) {
+        Parley parley = new Parley(config, Clock.systemUTC());
+        try {
+            parley.startServing();
+        } catch (RuntimeException e) {
+            parley.close();
+            throw e;
+        }
+        return parley;
+    }
+
+    static Database.Settings databaseSettings(Config config) {
+        String url = config.embedded() ? Database.h2Url(config.dataDir()) : config.dbUrl();
+        return new Database.Settings(url, config.embedded() ? "sa" : config.dbUser(),
+                config.embedded() ? "" : config.dbPassword(), config.dbPoolSize());
+    }
+
+    private void startServing() {
+        new ClassLoaderMetrics().bindTo(meters);
+        new JvmMemoryMetrics().bindTo(meters);
+        gcMetrics = new JvmGcMetrics();
+        gcMetrics.bindTo(meters);
+        new JvmThreadMetrics().bindTo(meters);
+        new ProcessorMetrics().bindTo(meters);
+        new UptimeMetrics().bindTo(meters);
+
+        var jdbi = database.jdbi();
+        Pages pages = new Pages(secrets.key("cursor"));
+        Api api = new Api();
+        new AuthRoutes(users, sessions, new PasswordHasher(), throttle, audit, tenants, config.https()).register(api);
+        new UserRoutes(jdbi, users, apiKeys, pages).register(api);
+        new OperatorRoutes(tenants, pages).register(api);
+        new SettingsRoutes(jdbi, new TenantSettings(clock, audit), audit, pages).register(api);
+
+        Health health = new Health()
+                .add("database", () -> database.ping(Duration.ofSeconds(2))
+                        ? Health.Check.up(database.dialect().displayName())
+                        : Health.Check.down(database.dialect().displayName() + " is unreachable"));
+
+        HttpServer.Settings httpSettings = new HttpServer.Settings(config.host(), config.port(), config.maxBodyBytes(),
+                config.maxImportBytes(), config.trustProxy(), config.https(), config.shutdownGrace());
+        http = new HttpServer(httpSettings, api, new Credentials(sessions, apiKeys), idempotency, rateLimiter, health, meters)
+                .start();
+
+        housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "parley-housekeeping");
+            t.setDaemon(true);
+            return t;
+        });
+        housekeeping.scheduleWithFixedDelay(this::purgeExpired, 1, 10, TimeUnit.MINUTES);
+        log.info("Parley {} listening on http://{}:{} ({} database, role {})", Main.version(), config.host(), http.port(),
+                database.dialect().displayName(), config.role());
+    }
+
+    private void purgeExpired() {
+        try {
+            int n = idempotency.purge() + throttle.purge() + sessions.purge();
+            rateLimiter.evictIdle();
+            if (n > 0) {
+                log.debug("Housekeeping removed {} expired rows", n);
+            }
+        } catch (RuntimeException e) {
+            log.warn("Housekeeping failed; will try again", e);
+        }
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    public Tenants tenants() {
+        return tenants;
+    }
+
+    public Users users() {
+        return users;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    /** Stops serving and closes the database, in reverse start-up order. */
+    @Override
+    public void close() {
+        if (housekeeping != null) {
+            housekeeping.shutdownNow();
+        }
+        if (http != null) {
+            http.stop();
+        }
+        if (gcMetrics != null) {
+            gcMetrics.close();
+        }
+        database.close();
+        meters.close();
+    }
+}
