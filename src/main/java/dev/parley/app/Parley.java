@@ -57,6 +57,7 @@ public final class Parley implements AutoCloseable {
     private final Idempotency idempotency;
     private final RateLimiter rateLimiter;
     private HttpServer http;
+    private Api api;
     private JvmGcMetrics gcMetrics;
     private ScheduledExecutorService housekeeping;
 
@@ -91,7 +92,12 @@ public final class Parley implements AutoCloseable {
 
     /** Opens the database and starts the HTTP API. */
     public static Parley serve(Config config) {
-        Parley parley = new Parley(config, Clock.systemUTC());
+        return serve(config, Clock.systemUTC());
+    }
+
+    /** As {@link #serve(Config)} with the given clock; tests pass one they can move. */
+    public static Parley serve(Config config, Clock clock) {
+        Parley parley = new Parley(config, clock);
         try {
             parley.startServing();
         } catch (RuntimeException e) {
@@ -118,7 +124,7 @@ public final class Parley implements AutoCloseable {
 
         var jdbi = database.jdbi();
         Pages pages = new Pages(secrets.key("cursor"));
-        Api api = new Api();
+        api = new Api();
         new AuthRoutes(users, sessions, new PasswordHasher(), throttle, audit, tenants, config.https()).register(api);
         new UserRoutes(jdbi, users, apiKeys, pages).register(api);
         new OperatorRoutes(tenants, pages).register(api);
@@ -158,6 +164,11 @@ public final class Parley implements AutoCloseable {
 
     public int port() {
         return http.port();
+    }
+
+    /** The registered {@code /v1} routes (for the OpenAPI consistency test and the bad-input sweep). */
+    public java.util.List<Api.Route> routes() {
+        return api.routes();
     }
 
     public Tenants tenants() {
