@@ -81,7 +81,7 @@ public final class Parley implements AutoCloseable {
         this.apiKeys = new ApiKeys(jdbi, clock, audit);
         this.tenants = new Tenants(jdbi, clock, users, apiKeys, audit);
         this.throttle = new LoginThrottle(jdbi, clock);
-        this.idempotency = new Idempotency(jdbi, clock);
+        this.idempotency = new Idempotency(jdbi, clock, new dev.parley.core.SecretBox(secrets.key("idempotency")));
         this.rateLimiter = new RateLimiter(config.apiRate(), System::nanoTime);
     }
 

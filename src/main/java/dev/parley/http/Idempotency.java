@@ -1,6 +1,7 @@
 package dev.parley.http;
 
 import dev.parley.core.Failure;
+import dev.parley.core.SecretBox;
 import dev.parley.core.Tokens;
 import io.javalin.http.Context;
 import java.time.Clock;
@@ -16,7 +17,8 @@ import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
  * runs, and stores its status and body; a repeat with the same request replays them with
  * {@code Idempotent-Replayed: true}; the same key with another request is a 422; a repeat while the
  * first still runs is a 409. A reservation whose request died with its node (older than
- * {@link #ABANDONED}) may be taken over. Records live 24 hours per tenant.
+ * {@link #ABANDONED}) may be taken over. Records live 24 hours per tenant; stored answers are sealed
+ * with the server key, since a create's answer may carry a secret shown only once.
  */
 public final class Idempotency {
     public static final String HEADER = "Idempotency-Key";
@@ -26,10 +28,13 @@ public final class Idempotency {
 
     private final Jdbi jdbi;
     private final Clock clock;
+    private final SecretBox box;
 
-    public Idempotency(Jdbi jdbi, Clock clock) {
+    /** @param box seals stored answers: a create's answer can hold a secret shown only once */
+    public Idempotency(Jdbi jdbi, Clock clock, SecretBox box) {
         this.jdbi = jdbi;
         this.clock = clock;
+        this.box = box;
     }
 
     /** Runs {@code action} under the request's key, if it has one. */
@@ -49,7 +54,7 @@ public final class Idempotency {
             ctx.status(stored.status())
                     .contentType(stored.status() >= 400 ? Problems.CONTENT_TYPE : "application/json")
                     .header("Idempotent-Replayed", "true")
-                    .result(stored.body() == null ? "" : stored.body());
+                    .result(stored.body() == null ? "" : box.open(stored.body()));
             return;
         }
         boolean finished = false;
@@ -60,7 +65,7 @@ public final class Idempotency {
                 jdbi.useHandle(h -> h.createUpdate("""
                         UPDATE idempotency_key SET state = 'done', response_status = :status, response_body = :body
                         WHERE scope = :scope AND idem_key = :key""")
-                        .bind("status", status).bind("body", ctx.result())
+                        .bind("status", status).bind("body", ctx.result() == null ? null : box.seal(ctx.result()))
                         .bind("scope", scope).bind("key", key).execute());
                 finished = true;
             }
@@ -91,7 +96,7 @@ public final class Idempotency {
                             .bind("scope", scope).bind("key", key).bind("fingerprint", fingerprint).bind("now", now)
                             .execute();
                 } catch (UnableToExecuteStatementException raced) {
-                    throw new Failure.Conflict("a request with this Idempotency-Key is in progress");
+                    throw new Failure.Conflict("a request with this Idempotency-Key is in progress", "in_progress");
                 }
                 return Optional.empty();
             }

@@ -73,7 +73,14 @@ public final class ApiKeys {
                 .list();
     }
 
-    public void revoke(TenantHandle h, String id, AuditLog.Actor actor) {
+    /** Revokes a key; {@code editorRole} must rank at least as high as the key's role. */
+    public void revoke(TenantHandle h, String id, Role editorRole, AuditLog.Actor actor) {
+        String keyRole = h.query("SELECT role FROM api_key WHERE tenant_id = :tenant AND id = :id AND revoked_at IS NULL")
+                .bind("id", id).mapTo(String.class).findOne()
+                .orElseThrow(() -> new Failure.NotFound("API key"));
+        if (!editorRole.atLeast(Role.parse(keyRole).orElseThrow())) {
+            throw new Failure.Forbidden("you cannot revoke a key whose role is above your own");
+        }
         int n = h.update("UPDATE api_key SET revoked_at = :now WHERE tenant_id = :tenant AND id = :id AND revoked_at IS NULL")
                 .bind("now", clock.instant()).bind("id", id).execute();
         if (n == 0) {

@@ -90,7 +90,7 @@ public final class AuthRoutes {
 
     private void logout(Context ctx, Principal who) {
         if (who.isApiKey()) {
-            throw new Failure.Invalid("Authorization", "apiKey", "API keys do not log out; revoke them with DELETE /v1/api-keys/{id}");
+            throw new Failure.Forbidden("API keys do not log out; revoke them with DELETE /v1/api-keys/{id}");
         }
         sessions.revoke(who.credentialId());
         audit.record(who.tenantId(), Actors.of(ctx, who), "auth.logout", "session", who.credentialId(), Map.of());

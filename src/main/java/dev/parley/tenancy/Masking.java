@@ -7,16 +7,16 @@ package dev.parley.tenancy;
 public final class Masking {
     private Masking() {}
 
-    /** Keeps the country code's first digits (up to 3 characters with the plus) and the last two digits. */
+    /** Keeps the plus and first two digits and the last two digits; numbers too short for that are masked whole. */
     public static String phone(String e164) {
         if (e164 == null) {
             return null;
         }
-        int keepStart = Math.min(3, e164.length());
-        int keepEnd = e164.length() > 6 ? 2 : 0;
-        if (e164.length() <= keepStart + keepEnd) {
+        if (e164.length() < 8) {
             return "*".repeat(e164.length());
         }
+        int keepStart = 3;
+        int keepEnd = 2;
         return e164.substring(0, keepStart)
                 + "*".repeat(e164.length() - keepStart - keepEnd)
                 + e164.substring(e164.length() - keepEnd);

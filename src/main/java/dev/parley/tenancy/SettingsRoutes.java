@@ -64,14 +64,18 @@ public final class SettingsRoutes {
         }
         if (req.defaultSendWindow() != null) {
             var w = req.defaultSendWindow();
-            checks.check(w.days() != null && !w.days().isEmpty() && DAYS.containsAll(w.days()), "defaultSendWindow.days",
-                    "invalid", "days must list MON, TUE, WED, THU, FRI, SAT or SUN");
+            checks.check(w.days() != null && !w.days().isEmpty() && w.days().size() <= 7 && DAYS.containsAll(w.days())
+                            && Set.copyOf(w.days()).size() == w.days().size(), "defaultSendWindow.days",
+                    "invalid", "days must list each of MON, TUE, WED, THU, FRI, SAT, SUN at most once");
             checks.check(validTime(w.from()), "defaultSendWindow.from", "invalid", "from must be a time HH:MM");
             checks.check(validTime(w.to()), "defaultSendWindow.to", "invalid", "to must be a time HH:MM");
         }
         checks.done();
+        TenantSettings.Settings trimmed = new TenantSettings.Settings(req.name() == null ? null : req.name().trim(),
+                req.defaultRegion(), req.timezone(), req.helpText(), req.stopConfirmation(), req.retention(),
+                req.defaultSendWindow());
         Replies.json(ctx, 200, jdbi.inTransaction(h ->
-                settings.update(new TenantHandle(h, who.tenantId()), req, Actors.of(ctx, who))));
+                settings.update(new TenantHandle(h, who.tenantId()), trimmed, Actors.of(ctx, who))));
     }
 
     private void auditEvents(Context ctx, Principal who) {
@@ -85,8 +89,7 @@ public final class SettingsRoutes {
 
     private static boolean validZone(String zone) {
         try {
-            ZoneId.of(zone);
-            return true;
+            return ZoneId.getAvailableZoneIds().contains(zone) && ZoneId.of(zone) != null;
         } catch (DateTimeException e) {
             return false;
         }

@@ -84,7 +84,9 @@ public final class Tenants {
                     .bind("name", name == null ? current.name() : name)
                     .bind("status", status == null ? current.status() : status)
                     .bind("now", clock.instant()).bind("id", id).execute();
-            audit.record(h, id, actor, "suspended".equals(status) ? "tenant.suspended" : "tenant.updated", "tenant", id, changed);
+            String action = !changed.containsKey("status") ? "tenant.updated"
+                    : "suspended".equals(status) ? "tenant.suspended" : "tenant.reactivated";
+            audit.record(h, id, actor, action, "tenant", id, changed);
             return h.createQuery("SELECT id, name, status, created_at, updated_at FROM tenant WHERE id = :id")
                     .bind("id", id).map((rs, c) -> map(rs)).one();
         });

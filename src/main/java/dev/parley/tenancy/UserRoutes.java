@@ -114,7 +114,7 @@ public final class UserRoutes {
 
     private void deleteKey(Context ctx, Principal who) {
         String id = Replies.pathId(ctx, "id", "key", "API key");
-        jdbi.useTransaction(h -> apiKeys.revoke(new TenantHandle(h, who.tenantId()), id, Actors.of(ctx, who)));
+        jdbi.useTransaction(h -> apiKeys.revoke(new TenantHandle(h, who.tenantId()), id, who.role(), Actors.of(ctx, who)));
         Replies.noContent(ctx);
     }
 

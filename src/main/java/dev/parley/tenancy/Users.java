@@ -58,7 +58,7 @@ public final class Users {
                     .execute();
         } catch (UnableToExecuteStatementException e) {
             if (emailTaken(h, email)) {
-                throw new Failure.Invalid("email", "taken", "a user with this email already exists");
+                throw new Failure.Conflict("a user with this email already exists");
             }
             throw e;
         }
@@ -75,7 +75,7 @@ public final class Users {
             throw new Failure.Forbidden("you cannot grant the " + role.wire() + " role, which is above your own");
         }
         if (emailTaken(h.raw(), email)) {
-            throw new Failure.Invalid("email", "taken", "a user with this email already exists");
+            throw new Failure.Conflict("a user with this email already exists");
         }
         User user = insert(h.raw(), h.tenantId(), email, name, role.wire(), password);
         audit.record(h.raw(), h.tenantId(), editor.actor(), "user.created", "user", user.id(),
@@ -126,7 +126,7 @@ public final class Users {
         String email = change.email() == null ? target.email() : normaliseEmail(change.email());
         if (!email.equals(target.email())) {
             if (emailTaken(h.raw(), email)) {
-                throw new Failure.Invalid("email", "taken", "a user with this email already exists");
+                throw new Failure.Conflict("a user with this email already exists");
             }
             changed.put("email", Map.of("from", target.email(), "to", email));
         }
@@ -146,6 +146,7 @@ public final class Users {
                 .bind("now", clock.instant()).bind("id", id).execute();
         if (disabled || changed.containsKey("role")) {
             sessions.revokeAllOf(h.raw(), id, null);
+            revokeKeysAbove(h, id, disabled ? null : Role.parse(role).orElseThrow(), editor.actor());
         }
         audit.record(h.raw(), h.tenantId(), editor.actor(), "user.updated", "user", id, changed);
         return get(h, id);
@@ -159,8 +160,31 @@ public final class Users {
         if (target.tenantRole() == Role.OWNER) {
             requireAnotherOwner(h, id);
         }
+        revokeKeysAbove(h, id, null, editor.actor());
         h.update("DELETE FROM app_user WHERE tenant_id = :tenant AND id = :id").bind("id", id).execute();
         audit.record(h.raw(), h.tenantId(), editor.actor(), "user.deleted", "user", id, Map.of("email", target.email()));
+    }
+
+    /**
+     * Keeps "a key carries a role no higher than its creator's" true after the creator changes: revokes the
+     * user's keys ranked above {@code ceiling}, or all of them when {@code ceiling} is null (disabled, deleted).
+     */
+    private void revokeKeysAbove(TenantHandle h, String userId, Role ceiling, AuditLog.Actor actor) {
+        List<String> roles = java.util.Arrays.stream(Role.values())
+                .filter(r -> ceiling == null || !ceiling.atLeast(r)).map(Role::wire).toList();
+        if (roles.isEmpty()) {
+            return;
+        }
+        List<String> revoked = h.query("""
+                SELECT id FROM api_key
+                WHERE tenant_id = :tenant AND created_by = :user AND revoked_at IS NULL AND role IN (<roles>)""")
+                .bind("user", userId).bindList("roles", roles).mapTo(String.class).list();
+        for (String keyId : revoked) {
+            h.update("UPDATE api_key SET revoked_at = :now WHERE tenant_id = :tenant AND id = :id")
+                    .bind("now", clock.instant()).bind("id", keyId).execute();
+            audit.record(h.raw(), h.tenantId(), actor, "api_key.revoked", "api_key", keyId,
+                    Map.of("reason", "its creator " + userId + " lost the role it carries"));
+        }
     }
 
     /** Reads the target under a row lock and checks the editor ranks at least as high as it. */

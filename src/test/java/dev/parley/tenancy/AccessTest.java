@@ -253,4 +253,46 @@ class AccessTest {
         assertThat(events.get(0).get("address").asText()).isEqualTo("127.0.0.1");
         assertThat(http.get("/v1/audit-events").bearer(ownerB).send().body()).doesNotContain("audited");
     }
+
+    @Test
+    void keysFollowTheirCreatorDown() {
+        server.tenant("Keys", "owner@keys.test", "keys-owner-password");
+        String owner = server.login("owner@keys.test", "keys-owner-password");
+        String admin = server.userWithRole(owner, "admin@keys.test", "admin");
+        String adminId = server.me(admin).get("user").get("id").asText();
+        String adminKey = http.post("/v1/api-keys").bearer(admin).json(Map.of("name", "admin's", "role", "admin")).send()
+                .json().get("key").asText();
+        String agentKey = http.post("/v1/api-keys").bearer(admin).json(Map.of("name", "admin's agent", "role", "agent")).send()
+                .json().get("key").asText();
+        assertThat(http.get("/v1/users").bearer(adminKey).send().status()).isEqualTo(200);
+
+        assertThat(http.patch("/v1/users/" + adminId).bearer(owner).json(Map.of("role", "supervisor")).send().status()).isEqualTo(200);
+        assertThat(http.get("/v1/settings").bearer(adminKey).send().status()).isEqualTo(401);
+        assertThat(http.get("/v1/settings").bearer(agentKey).send().status()).isEqualTo(200);
+
+        assertThat(http.delete("/v1/users/" + adminId).bearer(owner).send().status()).isEqualTo(204);
+        assertThat(http.get("/v1/settings").bearer(agentKey).send().status()).isEqualTo(401);
+    }
+
+    @Test
+    void anAdminCannotRevokeAnOwnersKey() {
+        String admin = server.userWithRole(ownerA, "admin-revoker@acme.test", "admin");
+        Http.Response ownerKey = http.post("/v1/api-keys").bearer(ownerA).json(Map.of("name", "owner only", "role", "owner")).send();
+        String id = ownerKey.json().get("id").asText();
+        assertThat(http.delete("/v1/api-keys/" + id).bearer(admin).send().status()).isEqualTo(403);
+        assertThat(http.get("/v1/settings").bearer(ownerKey.json().get("key").asText()).send().status()).isEqualTo(200);
+    }
+
+    @Test
+    void secretsInReplayableAnswersAreNotStoredReadably() {
+        Http.Response created = http.post("/v1/api-keys").bearer(ownerA).header("Idempotency-Key", "sealed-1")
+                .json(Map.of("name", "sealed")).send();
+        String secret = created.json().get("key").asText();
+        String stored = server.parley().database().jdbi().withHandle(h -> h.createQuery(
+                "SELECT response_body FROM idempotency_key WHERE idem_key = 'sealed-1'").mapTo(String.class).one());
+        assertThat(stored).doesNotContain(secret).startsWith("v1.");
+        Http.Response replay = http.post("/v1/api-keys").bearer(ownerA).header("Idempotency-Key", "sealed-1")
+                .json(Map.of("name", "sealed")).send();
+        assertThat(replay.json().get("key").asText()).isEqualTo(secret);
+    }
 }
