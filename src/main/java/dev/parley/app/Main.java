@@ -21,14 +21,23 @@ public final class Main implements Runnable {
 
     static int run(String... args) {
         CommandLine cli = new CommandLine(new Main());
+        cli.setParameterExceptionHandler((e, arguments) -> {
+            e.getCommandLine().getErr().println("parley: " + e.getMessage() + " (see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
+            return 2;
+        });
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof ConfigException) {
                 cmd.getErr().println("parley: " + e.getMessage());
                 return 2;
             }
+            if (e instanceof dev.parley.core.Failure.Invalid invalid) {
+                cmd.getErr().println("parley: " + invalid.errors().stream().map(dev.parley.core.Failure.FieldError::message)
+                        .collect(java.util.stream.Collectors.joining("; ")));
+                return 2;
+            }
             if (e instanceof dev.parley.core.Failure f) {
                 cmd.getErr().println("parley: " + f.getMessage());
-                return 2;
+                return 1;
             }
             cmd.getErr().println("parley: " + e);
             org.slf4j.LoggerFactory.getLogger(Main.class).error("Command failed", e);

@@ -1,6 +1,19 @@
 package dev.parley.app;
 
+import dev.parley.core.Ids;
+import dev.parley.core.SecretBox;
 import dev.parley.db.Database;
+import dev.parley.delivery.DeliveryEngine;
+import dev.parley.delivery.Ledger;
+import dev.parley.delivery.MessageRoutes;
+import dev.parley.delivery.Nodes;
+import dev.parley.delivery.QueueBoard;
+import dev.parley.delivery.QueueRoutes;
+import dev.parley.delivery.Receipts;
+import dev.parley.delivery.TenantRates;
+import dev.parley.providers.ProviderRegistry;
+import dev.parley.providers.ProviderRoutes;
+import dev.parley.providers.ProviderStore;
 import dev.parley.http.Api;
 import dev.parley.http.Health;
 import dev.parley.http.HttpServer;
@@ -56,8 +69,15 @@ public final class Parley implements AutoCloseable {
     private final LoginThrottle throttle;
     private final Idempotency idempotency;
     private final RateLimiter rateLimiter;
+    private final ProviderStore providerStore;
+    private final ProviderRegistry providerRegistry;
+    private final Nodes nodes;
+    private final Ledger ledger;
+    private final Receipts receipts;
+    private final String nodeId;
     private HttpServer http;
     private Api api;
+    private DeliveryEngine engine;
     private JvmGcMetrics gcMetrics;
     private ScheduledExecutorService housekeeping;
 
@@ -83,6 +103,12 @@ public final class Parley implements AutoCloseable {
         this.throttle = new LoginThrottle(jdbi, clock);
         this.idempotency = new Idempotency(jdbi, clock, new dev.parley.core.SecretBox(secrets.key("idempotency")));
         this.rateLimiter = new RateLimiter(config.apiRate(), System::nanoTime);
+        this.providerStore = new ProviderStore(jdbi, clock, new SecretBox(secrets.key("providers")));
+        this.providerRegistry = new ProviderRegistry(providerStore, clock);
+        this.nodes = new Nodes(jdbi, clock);
+        this.ledger = new Ledger(clock, database.dialect());
+        this.receipts = new Receipts(jdbi, database.dialect(), clock);
+        this.nodeId = Ids.next("nod", clock);
     }
 
     /** Opens the database and applies migrations, without serving anything (administrative commands). */
@@ -123,12 +149,25 @@ public final class Parley implements AutoCloseable {
         new UptimeMetrics().bindTo(meters);
 
         var jdbi = database.jdbi();
+        nodes.register(nodeId, config.role(), Main.version());
+        if (!config.role().equals("api")) {
+            engine = DeliveryEngine.create(new DeliveryEngine.Settings(nodeId, config.sendConcurrency(), config.lease(),
+                    config.shutdownGrace()), clock, database, nodes, providerRegistry, receipts);
+            engine.start();
+        }
+        Runnable nudge = engine == null ? () -> { } : engine::nudge;
         Pages pages = new Pages(secrets.key("cursor"));
         api = new Api();
         new AuthRoutes(users, sessions, new PasswordHasher(), throttle, audit, tenants, config.https()).register(api);
         new UserRoutes(jdbi, users, apiKeys, pages).register(api);
         new OperatorRoutes(tenants, pages).register(api);
         new SettingsRoutes(jdbi, new TenantSettings(clock, audit), audit, pages).register(api);
+        new ProviderRoutes(jdbi, providerStore, providerRegistry, audit, pages).register(api);
+        new MessageRoutes(jdbi, ledger, providerStore, pages, clock, nudge).register(api);
+        new QueueRoutes(jdbi, new QueueBoard(clock, nodes, providerRegistry), ledger, nudge).register(api);
+        if (config.role().equals("worker")) {
+            api = new Api();
+        }
 
         Health health = new Health()
                 .add("database", () -> database.ping(Duration.ofSeconds(2))
@@ -171,6 +210,15 @@ public final class Parley implements AutoCloseable {
         return api.routes();
     }
 
+    /** This node's delivery engine, or null on an {@code api} node. */
+    public DeliveryEngine engine() {
+        return engine;
+    }
+
+    public Receipts receipts() {
+        return receipts;
+    }
+
     public Tenants tenants() {
         return tenants;
     }
@@ -196,6 +244,12 @@ public final class Parley implements AutoCloseable {
         if (http != null) {
             http.stop();
         }
+        if (engine != null) {
+            engine.close();
+        } else if (http != null) {
+            nodes.stopped(nodeId);
+        }
+        providerRegistry.close();
         if (gcMetrics != null) {
             gcMetrics.close();
         }

@@ -29,13 +29,19 @@ public final class Secrets {
         try {
             Files.createDirectories(config.dataDir());
             if (!Files.exists(file)) {
+                Path tmp = Files.createTempFile(config.dataDir(), ".secret-", ".tmp");
                 try {
-                    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                    Files.writeString(file, Tokens.random("", 48), StandardOpenOption.TRUNCATE_EXISTING);
+                    try {
+                        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+                    } catch (UnsupportedOperationException notPosix) {
+                        // Not a POSIX file system: the data dir's own permissions protect it.
+                    }
+                    Files.writeString(tmp, Tokens.random("", 48), StandardOpenOption.TRUNCATE_EXISTING);
+                    Files.createLink(file, tmp);
                 } catch (FileAlreadyExistsException raced) {
                     // Another process made it first; read theirs.
-                } catch (UnsupportedOperationException notPosix) {
-                    Files.writeString(file, Tokens.random("", 48), StandardOpenOption.CREATE_NEW);
+                } finally {
+                    Files.deleteIfExists(tmp);
                 }
             }
             String value = Files.readString(file).trim();

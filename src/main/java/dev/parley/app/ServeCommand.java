@@ -44,13 +44,15 @@ final class ServeCommand implements Callable<Integer> {
         Config config = common.resolve(flags);
         long started = System.nanoTime();
         Parley parley = Parley.serve(config);
+        // The handlers go in before the ready line: a supervisor may send SIGTERM the moment it reads
+        // that line, and until then the JVM's default handler would exit with 143 without stopping in order.
+        CountDownLatch stop = new CountDownLatch(1);
+        Signal.handle(new Signal("TERM"), s -> stop.countDown());
+        Signal.handle(new Signal("INT"), s -> stop.countDown());
         log.info("Ready in {} ms", (System.nanoTime() - started) / 1_000_000);
         System.out.println("{\"event\":\"ready\",\"port\":" + parley.port() + "}");
         System.out.flush();
 
-        CountDownLatch stop = new CountDownLatch(1);
-        Signal.handle(new Signal("TERM"), s -> stop.countDown());
-        Signal.handle(new Signal("INT"), s -> stop.countDown());
         stop.await();
         log.info("Shutting down (grace {})", config.shutdownGrace());
         parley.close();

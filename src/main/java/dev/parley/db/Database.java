@@ -41,6 +41,7 @@ public final class Database implements AutoCloseable {
         }
         this.dataSource = new HikariDataSource(hikari);
         this.jdbi = Jdbi.create(dataSource);
+        jdbi.registerArrayType(java.sql.Timestamp.class, dialect.jdbcArrayElement(java.sql.Timestamp.class));
     }
 
     /** Where to connect. {@code user} and {@code password} may be null for H2. */
@@ -56,6 +57,7 @@ public final class Database implements AutoCloseable {
                 .dataSource(dataSource)
                 .locations("classpath:db/migration")
                 .loggers("slf4j")
+                .placeholders(dialect.migrationPlaceholders())
                 .load();
         MigrateResult result = flyway.migrate();
         if (result.migrationsExecuted > 0) {
@@ -66,12 +68,22 @@ public final class Database implements AutoCloseable {
 
     /** True when a connection can run a trivial statement within {@code timeout}. */
     public boolean ping(Duration timeout) {
-        try (Connection c = dataSource.getConnection(); var st = c.createStatement()) {
-            st.setQueryTimeout((int) Math.max(1, timeout.toSeconds()));
-            st.execute(dialect.ping());
-            return true;
+        var attempt = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try (Connection c = dataSource.getConnection(); var st = c.createStatement()) {
+                st.setQueryTimeout((int) Math.max(1, timeout.toSeconds()));
+                st.execute(dialect.ping());
+                return true;
+            } catch (Exception e) {
+                log.warn("Database ping failed: {}", e.toString());
+                return false;
+            }
+        }, Thread::startVirtualThread);
+        try {
+            return attempt.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            log.warn("Database ping took longer than {}", timeout);
+            return false;
         } catch (Exception e) {
-            log.warn("Database ping failed: {}", e.toString());
             return false;
         }
     }

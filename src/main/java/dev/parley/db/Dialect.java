@@ -23,6 +23,94 @@ public enum Dialect {
         return "SELECT 1";
     }
 
+    /** Flyway placeholders: partial-index clauses on PostgreSQL, nothing on H2 (which has no partial indexes). */
+    public java.util.Map<String, String> migrationPlaceholders() {
+        boolean pg = this == POSTGRESQL;
+        return java.util.Map.of(
+                "partialQueued", pg ? "WHERE status = 'queued'" : "",
+                "partialScheduled", pg ? "WHERE status = 'scheduled'" : "",
+                "partialSending", pg ? "WHERE status = 'sending'" : "");
+    }
+
+    /**
+     * An UPDATE that hands back columns of the rows it changed: {@code UPDATE … RETURNING} on PostgreSQL,
+     * {@code SELECT … FROM FINAL TABLE (UPDATE …)} on H2.
+     */
+    public String updateReturning(String update, String columns) {
+        return this == POSTGRESQL
+                ? update + " RETURNING " + columns
+                : "SELECT " + columns.replaceAll("\\bt\\.", "") + " FROM FINAL TABLE (" + update + ")";
+    }
+
+    /**
+     * A table made of bound arrays, one column per array: {@code columns} are {@code name:type} pairs with
+     * type one of varchar, int, bigint, timestamptz. The arrays bind as {@code :name}.
+     */
+    public String arrayTable(String alias, String... columns) {
+        StringBuilder args = new StringBuilder();
+        StringBuilder names = new StringBuilder();
+        for (String column : columns) {
+            String[] nt = column.split(":");
+            if (!args.isEmpty()) {
+                args.append(", ");
+                names.append(", ");
+            }
+            args.append("CAST(:").append(nt[0]).append(" AS ").append(arrayTypeName(nt[1])).append(")");
+            names.append(nt[0]);
+        }
+        String rows = this == POSTGRESQL ? "unnest(" + args + ")" : "(SELECT * FROM UNNEST(" + args + "))";
+        return rows + " AS " + alias + "(" + names + ")";
+    }
+
+    private String arrayTypeName(String type) {
+        String base = switch (type) {
+            case "varchar" -> "VARCHAR";
+            case "int" -> "INTEGER";
+            case "bigint" -> "BIGINT";
+            case "timestamptz" -> "TIMESTAMP WITH TIME ZONE";
+            default -> throw new IllegalArgumentException("no array type for " + type);
+        };
+        return this == POSTGRESQL ? base + "[]" : base + " ARRAY";
+    }
+
+    /** The element type name Jdbi passes to {@code Connection.createArrayOf} for a Java type. */
+    public String jdbcArrayElement(Class<?> type) {
+        if (type == java.sql.Timestamp.class) {
+            return this == POSTGRESQL ? "timestamptz" : "TIMESTAMP WITH TIME ZONE";
+        }
+        throw new IllegalArgumentException("no array element type for " + type);
+    }
+
+    /**
+     * Updates rows of {@code table} (aliased {@code t}) from a {@code source} table expression joined by
+     * {@code on}, returning {@code returning} (columns of {@code t}, written with the alias):
+     * {@code UPDATE … FROM … RETURNING} on PostgreSQL, {@code MERGE … USING} in a FINAL TABLE on H2.
+     */
+    public String updateFromReturning(String table, String source, String on, String set, String returning) {
+        if (this == POSTGRESQL) {
+            return "UPDATE " + table + " t SET " + set + " FROM " + source + " WHERE " + on + " RETURNING " + returning;
+        }
+        return "SELECT " + returning.replaceAll("\\bt\\.", "") + " FROM FINAL TABLE (MERGE INTO " + table + " t USING "
+                + source + " ON " + on + " WHEN MATCHED THEN UPDATE SET " + set + ")";
+    }
+
+    /**
+     * The distinct values of {@code a, b} among rows of {@code table} matching {@code where}. On PostgreSQL
+     * this is a loose index scan (a recursive query that jumps from one distinct pair to the next through an
+     * index on {@code (a, b)}), so its cost follows the number of pairs rather than the number of rows.
+     */
+    public String distinctPairs(String table, String a, String b, String where) {
+        if (this == H2) {
+            return "SELECT DISTINCT " + a + ", " + b + " FROM " + table + " WHERE " + where;
+        }
+        return "WITH RECURSIVE pairs AS ("
+                + "(SELECT " + a + ", " + b + " FROM " + table + " WHERE " + where + " ORDER BY " + a + ", " + b + " LIMIT 1)"
+                + " UNION ALL SELECT n." + a + ", n." + b + " FROM pairs p CROSS JOIN LATERAL ("
+                + "SELECT " + a + ", " + b + " FROM " + table + " WHERE " + where + " AND (" + a + ", " + b + ") > (p." + a
+                + ", p." + b + ") ORDER BY " + a + ", " + b + " LIMIT 1) n"
+                + ") SELECT " + a + ", " + b + " FROM pairs";
+    }
+
     /** Human name for logs and health output. */
     public String displayName() {
         return this == H2 ? "H2" : "PostgreSQL";

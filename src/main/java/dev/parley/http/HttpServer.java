@@ -172,7 +172,7 @@ public final class HttpServer {
         final Principal caller = who;
         if (route.idempotent() && caller != null) {
             String scope = caller.tenantId() != null ? caller.tenantId() : "platform";
-            idempotency.run(ctx, scope, () -> route.handler().handle(ctx, caller));
+            idempotency.run(ctx, scope, caller.actorId(), () -> route.handler().handle(ctx, caller));
         } else {
             route.handler().handle(ctx, caller);
         }
@@ -237,7 +237,13 @@ public final class HttpServer {
                 case 413 -> "payload-too-large";
                 default -> "http-" + status;
             };
-            Problems.write(ctx, status, type, e.getMessage(), detailFor(status, e.getMessage()));
+            String title = switch (status) {
+                case 404 -> "Not found";
+                case 405 -> "Method not allowed";
+                case 413 -> "Payload too large";
+                default -> e.getMessage();
+            };
+            Problems.write(ctx, status, type, title, detailFor(status, e.getMessage()));
         });
         cfg.routes.exception(Exception.class, (e, ctx) -> {
             log.error("Unhandled error on {} {}", ctx.method(), ctx.path(), e);

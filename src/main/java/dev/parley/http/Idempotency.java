@@ -38,7 +38,7 @@ public final class Idempotency {
     }
 
     /** Runs {@code action} under the request's key, if it has one. */
-    public void run(Context ctx, String scope, ThrowingRunnable action) throws Exception {
+    public void run(Context ctx, String scope, String caller, ThrowingRunnable action) throws Exception {
         String key = ctx.header(HEADER);
         if (key == null) {
             action.run();
@@ -47,14 +47,16 @@ public final class Idempotency {
         if (!VALID_KEY.matcher(key).matches()) {
             throw new Failure.Invalid(HEADER, "invalid", "Idempotency-Key must be 1 to 255 printable ASCII characters");
         }
-        String fingerprint = Tokens.sha256(ctx.method() + " " + ctx.path() + "\n" + ctx.body());
+        // The caller is part of the fingerprint: another user or key of the tenant reusing the key gets a 422,
+        // never the first caller's answer (which may hold a one-time secret).
+        String fingerprint = Tokens.sha256(caller + "\n" + ctx.method() + " " + ctx.path() + "\n" + ctx.body());
         Optional<Stored> replay = reserve(scope, key, fingerprint);
         if (replay.isPresent()) {
             Stored stored = replay.get();
             ctx.status(stored.status())
                     .contentType(stored.status() >= 400 ? Problems.CONTENT_TYPE : "application/json")
                     .header("Idempotent-Replayed", "true")
-                    .result(stored.body() == null ? "" : box.open(stored.body()));
+                    .result(stored.body() == null ? "" : stored.body());
             return;
         }
         boolean finished = false;
@@ -105,7 +107,16 @@ public final class Idempotency {
                 throw new Failure.KeyReused("this Idempotency-Key was used with a different request");
             }
             if (row.state().equals("done")) {
-                return Optional.of(new Stored(row.status(), row.body()));
+                try {
+                    return Optional.of(new Stored(row.status(), row.body() == null ? null : box.open(row.body())));
+                } catch (IllegalArgumentException sealedWithAnotherKey) {
+                    // The server secret changed since: the answer cannot be replayed, so the request runs anew.
+                    h.createUpdate("""
+                            UPDATE idempotency_key SET state = 'in_progress', response_status = NULL, response_body = NULL,
+                                   created_at = :now WHERE scope = :scope AND idem_key = :key""")
+                            .bind("now", now).bind("scope", scope).bind("key", key).execute();
+                    return Optional.empty();
+                }
             }
             if (row.createdAt().isAfter(now.minus(ABANDONED))) {
                 throw new Failure.Conflict("a request with this Idempotency-Key is in progress", "in_progress");

@@ -84,7 +84,7 @@ public final class AuthRoutes {
         body.put("token", session.token());
         body.put("expiresAt", session.expiresAt());
         body.put("csrfToken", session.csrfToken());
-        body.put("user", u);
+        body.put("user", users.findById(u.id()).orElse(u));
         Replies.json(ctx, 200, body);
     }
 

@@ -8,10 +8,12 @@ import java.time.Instant;
 public record User(String id, String tenantId, String email, String name, String role, boolean disabled,
                    Instant createdAt, Instant updatedAt, Instant lastLoginAt, @JsonIgnore String passwordHash) {
 
+    @JsonIgnore
     public boolean isOperator() {
         return "operator".equals(role);
     }
 
+    @JsonIgnore
     public Role tenantRole() {
         return Role.parse(role).orElse(null);
     }

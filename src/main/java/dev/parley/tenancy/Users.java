@@ -47,6 +47,9 @@ public final class Users {
 
     /** Inserts a user on an open handle; used for owners created with their tenant and for operators. */
     User insert(Handle h, String tenantId, String email, String name, String role, String password) {
+        if (emailTaken(h, email)) {
+            throw new Failure.Conflict("a user with this email already exists");
+        }
         Instant now = clock.instant();
         String id = Ids.next("usr", clock);
         try {
@@ -57,7 +60,7 @@ public final class Users {
                     .bind("role", role).bind("hash", hasher.hash(password)).bind("now", now)
                     .execute();
         } catch (UnableToExecuteStatementException e) {
-            if (emailTaken(h, email)) {
+            if (e.getCause() instanceof java.sql.SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("23")) {
                 throw new Failure.Conflict("a user with this email already exists");
             }
             throw e;
@@ -189,6 +192,10 @@ public final class Users {
 
     /** Reads the target under a row lock and checks the editor ranks at least as high as it. */
     private User lockTarget(TenantHandle h, Editor editor, String id) {
+        // Owners first, in id order, then the target: every change takes locks in the same order, so two
+        // concurrent changes to owners cannot deadlock.
+        h.query("SELECT id FROM app_user WHERE tenant_id = :tenant AND role = 'owner' ORDER BY id FOR UPDATE")
+                .mapTo(String.class).list();
         User target = h.query("SELECT " + User.COLUMNS + " FROM app_user WHERE tenant_id = :tenant AND id = :id FOR UPDATE")
                 .bind("id", id).map((rs, ctx) -> User.map(rs)).findOne()
                 .orElseThrow(() -> new Failure.NotFound("user"));
@@ -202,7 +209,7 @@ public final class Users {
     /** Locks the tenant's owners and refuses when {@code leaving} is the last active one. */
     private static void requireAnotherOwner(TenantHandle h, String leaving) {
         List<String> owners = h.query("""
-                SELECT id FROM app_user WHERE tenant_id = :tenant AND role = 'owner' AND disabled = FALSE FOR UPDATE""")
+                SELECT id FROM app_user WHERE tenant_id = :tenant AND role = 'owner' AND disabled = FALSE ORDER BY id FOR UPDATE""")
                 .mapTo(String.class).list();
         if (owners.stream().noneMatch(o -> !o.equals(leaving))) {
             throw new Failure.Conflict("a tenant must keep at least one active owner", "lastOwner");

@@ -158,15 +158,28 @@ class HttpConventionsTest {
 
     @Test
     void idempotencyKeyInProgressAnswers409() {
+        String ownerId = server.me(owner).get("user").get("id").asText();
         server.parley().database().jdbi().useHandle(h -> h.createUpdate("""
                 INSERT INTO idempotency_key (scope, idem_key, fingerprint, state, created_at)
                 SELECT tenant_id, 'busy-key', :fp, 'in_progress', :now FROM app_user WHERE email = 'owner@conv.test'""")
-                .bind("fp", dev.parley.core.Tokens.sha256("POST /v1/api-keys\n{\"name\":\"busy\"}"))
+                .bind("fp", dev.parley.core.Tokens.sha256(ownerId + "\nPOST /v1/api-keys\n{\"name\":\"busy\"}"))
                 .bind("now", java.time.Instant.now()).execute());
         Http.Response r = http.post("/v1/api-keys").bearer(owner).header("Idempotency-Key", "busy-key")
                 .raw("application/json", "{\"name\":\"busy\"}").send();
         assertThat(r.status()).isEqualTo(409);
         assertThat(countKeysNamed("busy")).isZero();
+    }
+
+    @Test
+    void anotherCallerReusingTheKeyGets422NotTheFirstAnswer() {
+        Http.Response first = http.post("/v1/api-keys").bearer(owner).header("Idempotency-Key", "per-caller")
+                .json(Map.of("name", "mine")).send();
+        String other = server.userWithRole(owner, "admin-idem@conv.test", "admin");
+        Http.Response second = http.post("/v1/api-keys").bearer(other).header("Idempotency-Key", "per-caller")
+                .json(Map.of("name", "mine")).send();
+        assertThat(first.status()).isEqualTo(201);
+        assertThat(second.status()).isEqualTo(422);
+        assertThat(second.body()).doesNotContain(first.json().get("key").asText());
     }
 
     @Test

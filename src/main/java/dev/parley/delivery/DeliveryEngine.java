@@ -1,0 +1,447 @@
+package dev.parley.delivery;
+
+import dev.parley.providers.Backoff;
+import dev.parley.providers.ProviderRegistry;
+import dev.parley.providers.SendRequest;
+import dev.parley.providers.SendResult;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A worker node's delivery loop: claimer → (rate slots) → sender → settler, plus the scheduler, reaper and
+ * heartbeat. Sends run on virtual threads, bounded by {@code PARLEY_SEND_CONCURRENCY}; the loops are a
+ * few platform threads. The one rule that keeps every guarantee: a send happens only for a row this node
+ * holds under a lease, and its result is settled only if the row is still this node's at that attempt.
+ */
+public final class DeliveryEngine implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DeliveryEngine.class);
+    static final int MAX_CLAIM = 1000;
+    static final int MAX_SETTLE = 2000;
+    static final Duration RATE_HORIZON = Duration.ofMillis(250);
+    static final Duration LANE_REFRESH = Duration.ofMillis(500);
+    static final Duration IDLE_POLL = Duration.ofMillis(10);
+
+    /** Told when a send is handed to its provider (benchmarks measure scheduling lateness with it). */
+    public interface HandOffListener {
+        void handedOff(Claimed message, Instant at);
+    }
+
+    /** Engine settings from configuration. */
+    public record Settings(String nodeId, int sendConcurrency, Duration lease, Duration shutdownGrace) {}
+
+    private final Settings settings;
+    private final Clock clock;
+    private final Claims claims;
+    private final Settlements settlements;
+    private final Sweeps sweeps;
+    private final RateLimits rateLimits;
+    private final Nodes nodes;
+    private final ProviderRegistry providers;
+    private final TenantRates tenantRates;
+    private final Backoff backoff;
+    private final Semaphore permits;
+    private final LinkedBlockingQueue<Settlement> results = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Boolean> claimWake = new LinkedBlockingQueue<>(1);
+    private final LinkedBlockingQueue<Boolean> scheduleWake = new LinkedBlockingQueue<>(1);
+    private final Set<Thread> senders = ConcurrentHashMap.newKeySet();
+    private final AtomicLong sentCount = new AtomicLong();
+    private final AtomicLong settledCount = new AtomicLong();
+    private volatile HandOffListener listener = (m, t) -> { };
+    private volatile boolean stopping;
+    private volatile boolean settlerDone;
+    private volatile List<Lane> lanes = List.of();
+    private volatile Instant lanesAt = Instant.EPOCH;
+    private final List<Thread> loops = new ArrayList<>();
+    private int rotation;
+
+    public DeliveryEngine(Settings settings, Clock clock, Claims claims, Settlements settlements, Sweeps sweeps,
+                          RateLimits rateLimits, Nodes nodes, ProviderRegistry providers, TenantRates tenantRates,
+                          RandomGenerator random) {
+        this.settings = settings;
+        this.clock = clock;
+        this.claims = claims;
+        this.settlements = settlements;
+        this.sweeps = sweeps;
+        this.rateLimits = rateLimits;
+        this.nodes = nodes;
+        this.providers = providers;
+        this.tenantRates = tenantRates;
+        this.backoff = new Backoff(random);
+        this.permits = new Semaphore(settings.sendConcurrency());
+    }
+
+    /** Builds an engine with its parts over one database. */
+    public static DeliveryEngine create(Settings settings, Clock clock, dev.parley.db.Database db, Nodes nodes,
+                                        ProviderRegistry providers, Receipts receipts) {
+        var jdbi = db.jdbi();
+        return new DeliveryEngine(settings, clock, new Claims(jdbi, db.dialect()), new Settlements(jdbi, db.dialect(), receipts),
+                new Sweeps(jdbi, db.dialect()), new RateLimits(jdbi), nodes, providers, new TenantRates(jdbi, clock),
+                RandomGenerator.getDefault());
+    }
+
+    public void onHandOff(HandOffListener listener) {
+        this.listener = listener;
+    }
+
+    public void start() {
+        loops.add(loop("parley-claimer", this::claimLoop));
+        loops.add(loop("parley-settler", this::settleLoop));
+        loops.add(loop("parley-scheduler", this::scheduleLoop));
+        loops.add(loop("parley-reaper", this::reapLoop));
+        log.info("Delivery engine started on node {} (concurrency {}, lease {})", settings.nodeId(),
+                settings.sendConcurrency(), settings.lease());
+    }
+
+    private Thread loop(String name, Runnable body) {
+        Thread t = Thread.ofPlatform().name(name).daemon(true).start(() -> {
+            while (!stopping || name.equals("parley-settler")) {
+                try {
+                    body.run();
+                    if (name.equals("parley-settler") && stopping && settlerDone) {
+                        return;
+                    }
+                } catch (RuntimeException e) {
+                    log.warn("{} failed; retrying in 1 s", name, e);
+                    sleepQuietly(Duration.ofSeconds(1));
+                }
+            }
+        });
+        return t;
+    }
+
+    /** Wakes the claimer (new queued work on this node) and the scheduler (new scheduled work). */
+    public void nudge() {
+        claimWake.offer(Boolean.TRUE);
+        scheduleWake.offer(Boolean.TRUE);
+    }
+
+    // ---- claiming -----------------------------------------------------------------------------------
+
+    void claimLoop() {
+        int claimed = claimOnce();
+        if (claimed == 0) {
+            await(claimWake, IDLE_POLL);
+        }
+    }
+
+    /** One round over the lanes; returns how many rows it claimed. */
+    public int claimOnce() {
+        int free = Math.min(permits.availablePermits(), MAX_CLAIM);
+        if (free == 0) {
+            await(claimWake, IDLE_POLL);
+            return 0;
+        }
+        Instant now = clock.instant();
+        if (lanesAt.plus(LANE_REFRESH).isBefore(now)) {
+            lanes = claims.lanes();
+            lanesAt = now;
+        }
+        List<Lane> order = new ArrayList<>(lanes);
+        if (order.isEmpty()) {
+            return 0;
+        }
+        Collections.rotate(order, rotation++ % order.size());
+        int total = 0;
+        List<Lane> empty = new ArrayList<>();
+        for (int pass = 0; pass < 2 && free > 0; pass++) {
+            int maxPriority = pass == 0 ? 0 : Short.MAX_VALUE;
+            for (int i = 0; i < order.size() && free > 0; i++) {
+                Lane lane = order.get(i);
+                int quota = Math.max(1, free / (order.size() - i));
+                int got = claimLane(lane, quota, maxPriority, now);
+                if (got == 0 && pass == 1) {
+                    empty.add(lane);
+                }
+                free -= got;
+                total += got;
+            }
+        }
+        if (!empty.isEmpty()) {
+            List<Lane> remaining = new ArrayList<>(lanes);
+            remaining.removeAll(empty);
+            lanes = remaining;
+        }
+        return total;
+    }
+
+    private int claimLane(Lane lane, int quota, int maxPriority, Instant now) {
+        Optional<ProviderRegistry.Live> live = providers.get(lane.providerId());
+        if (live.isEmpty() || !live.get().row().enabled() || !live.get().breaker().allow()) {
+            return 0;
+        }
+        List<RateLimits.Reservation> reservations = new ArrayList<>(2);
+        int wanted = quota;
+        Double providerRate = live.get().row().ratePerSecond();
+        Double tenantRate = tenantRates.rateOf(lane.tenantId());
+        for (Map.Entry<String, Double> limit : limits(lane, providerRate, tenantRate).entrySet()) {
+            Optional<RateLimits.Reservation> r = rateLimits.reserve(limit.getKey(), limit.getValue(), wanted, now, RATE_HORIZON);
+            if (r.isEmpty()) {
+                giveBackAll(reservations, 0);
+                return 0;
+            }
+            reservations.add(r.get());
+            wanted = Math.min(wanted, r.get().count());
+        }
+        List<Claimed> got = claims.claim(lane, wanted, maxPriority, settings.nodeId(), now, settings.lease());
+        for (RateLimits.Reservation r : reservations) {
+            rateLimits.giveBack(r, r.count() - got.size());
+        }
+        if (!permits.tryAcquire(got.size())) {
+            permits.acquireUninterruptibly(got.size());
+        }
+        for (int i = 0; i < got.size(); i++) {
+            Instant slot = null;
+            for (RateLimits.Reservation r : reservations) {
+                Instant s = r.slot(i);
+                slot = slot == null || s.isAfter(slot) ? s : slot;
+            }
+            dispatch(got.get(i), live.get(), slot);
+        }
+        return got.size();
+    }
+
+    private static Map<String, Double> limits(Lane lane, Double providerRate, Double tenantRate) {
+        Map<String, Double> limits = new java.util.LinkedHashMap<>();
+        if (providerRate != null && providerRate > 0) {
+            limits.put("provider:" + lane.providerId(), providerRate);
+        }
+        if (tenantRate != null && tenantRate > 0) {
+            limits.put("tenant:" + lane.tenantId(), tenantRate);
+        }
+        return limits;
+    }
+
+    private void giveBackAll(List<RateLimits.Reservation> reservations, int used) {
+        for (RateLimits.Reservation r : reservations) {
+            rateLimits.giveBack(r, r.count() - used);
+        }
+    }
+
+    // ---- sending ------------------------------------------------------------------------------------
+
+    private void dispatch(Claimed c, ProviderRegistry.Live live, Instant slot) {
+        Thread.ofVirtual().name("send-" + c.id()).start(() -> {
+            senders.add(Thread.currentThread());
+            boolean started = false;
+            try {
+                if (slot != null) {
+                    waitUntil(slot);
+                }
+                if (stopping) {
+                    results.add(Outcomes.released(c, "node stopping before the send started"));
+                    return;
+                }
+                Instant now = clock.instant();
+                if (c.validUntil() != null && !now.isBefore(c.validUntil())) {
+                    results.add(Outcomes.expired(c));
+                    return;
+                }
+                listener.handedOff(c, now);
+                started = true;
+                SendResult result = live.provider().send(new SendRequest(c.id(), c.tenantId(), c.channel(), c.to(), c.from(),
+                        c.subject(), c.text(), c.html(), c.attempt(), Map.of()));
+                live.breaker().record(result);
+                results.add(Outcomes.decide(c, result, clock.instant(), backoff));
+                sentCount.incrementAndGet();
+            } catch (InterruptedException e) {
+                results.add(started ? Outcomes.ambiguous(c, "the node stopped while the send was in flight")
+                        : Outcomes.released(c, "node stopping before the send started"));
+            } catch (RuntimeException e) {
+                log.error("Provider {} threw on message {}; treating the attempt as ambiguous", c.providerId(), c.id(), e);
+                results.add(Outcomes.ambiguous(c, "the provider adapter failed: " + e));
+            } finally {
+                senders.remove(Thread.currentThread());
+                permits.release();
+            }
+        });
+    }
+
+    private void waitUntil(Instant slot) throws InterruptedException {
+        while (!stopping) {
+            long ms = Duration.between(clock.instant(), slot).toMillis();
+            if (ms <= 0) {
+                return;
+            }
+            Thread.sleep(Math.min(ms, 50));
+        }
+    }
+
+    // ---- settling -----------------------------------------------------------------------------------
+
+    void settleLoop() {
+        Settlement first;
+        try {
+            first = results.poll(50, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (first == null) {
+            if (stopping && senders.isEmpty() && results.isEmpty()) {
+                settlerDone = true;
+            }
+            return;
+        }
+        List<Settlement> batch = new ArrayList<>(Math.min(MAX_SETTLE, results.size() + 1));
+        batch.add(first);
+        results.drainTo(batch, MAX_SETTLE - 1);
+        settleWithRetry(batch);
+    }
+
+    private void settleWithRetry(List<Settlement> batch) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Set<String> lost = settlements.settle(batch, settings.nodeId(), clock.instant());
+                settledCount.addAndGet(batch.size() - lost.size());
+                if (!lost.isEmpty()) {
+                    log.warn("{} result(s) arrived after their lease was settled by another node: {}", lost.size(),
+                            lost.stream().limit(10).toList());
+                }
+                return;
+            } catch (RuntimeException e) {
+                log.warn("Settling {} result(s) failed (try {}); retrying", batch.size(), attempt, e);
+                sleepQuietly(Duration.ofMillis(Math.min(2000, 100L * attempt)));
+            }
+        }
+    }
+
+    // ---- scheduling, reaping, heartbeats ------------------------------------------------------------
+
+    void scheduleLoop() {
+        Instant now = clock.instant();
+        int moved = sweeps.promoteDue(now, 5000);
+        if (moved > 0) {
+            claimWake.offer(Boolean.TRUE);
+            if (moved == 5000) {
+                return;
+            }
+        }
+        Duration wait = sweeps.nextDue()
+                .map(due -> Duration.between(clock.instant(), due))
+                .filter(d -> d.compareTo(Duration.ofMillis(50)) < 0)
+                .orElse(Duration.ofMillis(50));
+        if (!wait.isNegative() && !wait.isZero()) {
+            await(scheduleWake, wait);
+        }
+    }
+
+    private Instant lastHeartbeat = Instant.EPOCH;
+    private Instant lastExpirySweep = Instant.EPOCH;
+
+    void reapLoop() {
+        Instant now = clock.instant();
+        if (lastHeartbeat.plus(Nodes.HEARTBEAT).isBefore(now)) {
+            nodes.heartbeat(settings.nodeId());
+            sweeps.extendLeases(settings.nodeId(), now, settings.lease());
+            lastHeartbeat = now;
+        }
+        int reaped = sweeps.reapExpiredLeases(now, 5000);
+        if (reaped > 0) {
+            log.warn("Settled {} message(s) whose sending node's lease expired", reaped);
+            claimWake.offer(Boolean.TRUE);
+        }
+        if (lastExpirySweep.plus(Duration.ofSeconds(5)).isBefore(now)) {
+            sweeps.expireWaiting(now, 5000);
+            lastExpirySweep = now;
+        }
+        sleepQuietly(Duration.ofMillis(500));
+    }
+
+    /** Runs the scheduler, reaper and heartbeat once (tests call this with a moved clock). */
+    public void sweepOnce() {
+        Instant now = clock.instant();
+        sweeps.promoteDue(now, 5000);
+        sweeps.reapExpiredLeases(now, 5000);
+        sweeps.expireWaiting(now, 5000);
+    }
+
+    /** Waits for in-flight sends to finish and their results to settle (tests). */
+    public void drain(Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            if (permits.availablePermits() == settings.sendConcurrency() && results.isEmpty()) {
+                return;
+            }
+            sleepQuietly(Duration.ofMillis(5));
+        }
+    }
+
+    public long sent() {
+        return sentCount.get();
+    }
+
+    /** Results this node has settled into the ledger since it started. */
+    public long settled() {
+        return settledCount.get();
+    }
+
+    public int inFlight() {
+        return settings.sendConcurrency() - permits.availablePermits();
+    }
+
+    public String nodeId() {
+        return settings.nodeId();
+    }
+
+    /**
+     * Stops claiming, gives in-flight sends the grace period, interrupts what is left (their rows settle by
+     * guarantee), releases rows never started, settles every result, and marks the node stopped.
+     */
+    @Override
+    public void close() {
+        if (stopping) {
+            return;
+        }
+        stopping = true;
+        claimWake.offer(Boolean.TRUE);
+        scheduleWake.offer(Boolean.TRUE);
+        Instant deadline = Instant.now().plus(settings.shutdownGrace());
+        while (!senders.isEmpty() && Instant.now().isBefore(deadline)) {
+            sleepQuietly(Duration.ofMillis(10));
+        }
+        if (!senders.isEmpty()) {
+            log.warn("{} send(s) still in flight after the grace period; interrupting them", senders.size());
+            senders.forEach(Thread::interrupt);
+        }
+        for (Thread t : loops) {
+            try {
+                t.join(Duration.ofSeconds(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        nodes.stopped(settings.nodeId());
+        log.info("Delivery engine stopped; {} send(s) made by this node", sentCount.get());
+    }
+
+    private static void await(LinkedBlockingQueue<Boolean> signal, Duration timeout) {
+        try {
+            signal.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void sleepQuietly(Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,182 @@
+package dev.parley.delivery;
+
+import dev.parley.core.Failure;
+import dev.parley.core.Principal;
+import dev.parley.core.Role;
+import dev.parley.db.TenantHandle;
+import dev.parley.http.Access;
+import dev.parley.http.Api;
+import dev.parley.http.Bodies;
+import dev.parley.http.Checks;
+import dev.parley.http.Pages;
+import dev.parley.http.Replies;
+import dev.parley.providers.ProviderStore;
+import dev.parley.tenancy.Masking;
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.jdbi.v3.core.Jdbi;
+
+/** {@code /v1/messages}: send one message (202 once committed), list, read with its history, cancel. */
+public final class MessageRoutes {
+    private static final Pattern E164 = Pattern.compile("^\\+[1-9][0-9]{6,14}$");
+    private static final Set<String> CHANNELS = Set.of("sms", "email");
+
+    private final Jdbi jdbi;
+    private final Ledger ledger;
+    private final ProviderStore providers;
+    private final Pages pages;
+    private final Clock clock;
+    private final Runnable onEnqueued;
+
+    public MessageRoutes(Jdbi jdbi, Ledger ledger, ProviderStore providers, Pages pages, Clock clock, Runnable onEnqueued) {
+        this.jdbi = jdbi;
+        this.ledger = ledger;
+        this.providers = providers;
+        this.pages = pages;
+        this.clock = clock;
+        this.onEnqueued = onEnqueued;
+    }
+
+    record Content(String text, String subject, String html) {}
+
+    record SendBody(String channel, String to, String from, Content content, Instant sendAt, Instant validUntil,
+                    String guarantee, List<String> tags, Map<String, Object> metadata, String providerId) {}
+
+    public void register(Api api) {
+        api.create("/v1/messages", Access.role(Role.AGENT), this::send);
+        api.get("/v1/messages", Access.role(Role.AGENT), this::list);
+        api.get("/v1/messages/{id}", Access.role(Role.AGENT), this::get);
+        api.post("/v1/messages/{id}/cancel", Access.role(Role.SUPERVISOR), this::cancel);
+    }
+
+    private void send(Context ctx, Principal who) {
+        SendBody b = Bodies.read(ctx, SendBody.class);
+        Checks checks = new Checks().required("channel", b.channel()).required("to", b.to()).required("content", b.content());
+        checks.check(b.channel() == null || CHANNELS.contains(b.channel()), "channel", "invalid", "channel must be sms or email");
+        if ("sms".equals(b.channel())) {
+            checks.check(b.to() == null || E164.matcher(b.to()).matches(), "to", "invalid",
+                    "to must be a phone number in E.164 form, such as +447700900123");
+            checks.check(b.content() == null || (b.content().text() != null && !b.content().text().isBlank()),
+                    "content.text", "required", "an SMS needs content.text");
+            checks.check(b.content() == null || (b.content().subject() == null && b.content().html() == null),
+                    "content", "invalid", "an SMS has only content.text");
+            checks.maxLength("content.text", b.content() == null ? null : b.content().text(), 1600);
+        } else if ("email".equals(b.channel())) {
+            checks.email("to", b.to());
+            checks.check(b.content() == null || (b.content().subject() != null && !b.content().subject().isBlank()),
+                    "content.subject", "required", "an email needs content.subject");
+            checks.check(b.content() == null || b.content().text() != null || b.content().html() != null,
+                    "content", "required", "an email needs content.text or content.html");
+            if (b.content() != null) {
+                checks.maxLength("content.subject", b.content().subject(), 998);
+                checks.maxLength("content.text", b.content().text(), 100_000);
+                checks.maxLength("content.html", b.content().html(), 500_000);
+            }
+        }
+        checks.maxLength("from", b.from(), 320);
+        Guarantee guarantee = b.guarantee() == null ? Guarantee.AT_MOST_ONCE : Guarantee.parse(b.guarantee()).orElse(null);
+        checks.check(guarantee != null, "guarantee", "invalid", "guarantee must be atMostOnce or atLeastOnce");
+        Instant now = clock.instant();
+        Instant start = b.sendAt() == null || b.sendAt().isBefore(now) ? now : b.sendAt();
+        checks.check(b.validUntil() == null || b.validUntil().isAfter(start), "validUntil", "range",
+                "validUntil must be after sendAt and in the future");
+        checks.check(b.sendAt() == null || b.sendAt().isBefore(now.plusSeconds(366L * 24 * 3600)), "sendAt", "range",
+                "sendAt must be within a year");
+        checks.check(b.tags() == null || (b.tags().size() <= 20 && b.tags().stream().allMatch(t -> t != null && !t.isBlank() && t.length() <= 64)),
+                "tags", "invalid", "tags: at most 20, each 1 to 64 characters");
+        checks.check(b.metadata() == null || dev.parley.core.Json.write(b.metadata()).length() <= 4000, "metadata", "tooLong",
+                "metadata must be at most 4000 characters as JSON");
+        checks.check(b.providerId() == null || dev.parley.core.Ids.looksLike("prv", b.providerId()), "providerId", "invalid",
+                "providerId is not a provider id");
+        checks.done();
+        Message created = jdbi.inTransaction(h -> {
+            TenantHandle th = new TenantHandle(h, who.tenantId());
+            ProviderStore.Row provider = b.providerId() != null
+                    ? providers.get(th, b.providerId())
+                    : providers.defaultFor(th, b.channel()).orElseThrow(() -> new Failure.Conflict(
+                            "no enabled " + b.channel() + " provider is configured; add one with POST /v1/providers", "noProvider"));
+            if (!provider.channel().equals(b.channel()) || !provider.enabled()) {
+                throw new Failure.Invalid("providerId", "invalid", "the provider must be enabled and serve the " + b.channel() + " channel");
+            }
+            return ledger.enqueue(th, new Ledger.NewMessage(b.channel(), b.to().trim(), b.from(), b.content().subject(),
+                    b.content().text(), b.content().html(), b.sendAt(), b.validUntil(), guarantee, 0, provider.id(),
+                    null, null, b.tags(), b.metadata()));
+        });
+        onEnqueued.run();
+        Replies.json(ctx, 202, Map.of("id", created.id(), "status", created.status()));
+    }
+
+    private void list(Context ctx, Principal who) {
+        Pages.Request page = pages.request(ctx);
+        Ledger.Filter filter = new Ledger.Filter(
+                enumParam(ctx, "status", MessageStatus.parse(ctx.queryParam("status")).isPresent()),
+                enumParam(ctx, "channel", CHANNELS.contains(String.valueOf(ctx.queryParam("channel")))),
+                idParam(ctx, "campaignId", "cmp"), idParam(ctx, "contactId", "ctc"), idParam(ctx, "providerId", "prv"),
+                instantParam(ctx, "since"), instantParam(ctx, "until"));
+        List<Message> rows = jdbi.withHandle(h -> ledger.list(new TenantHandle(h, who.tenantId()), filter, page));
+        List<Message> shown = rows.stream().map(m -> maskFor(who, m)).toList();
+        Replies.json(ctx, 200, pages.page(shown, page, Message::id));
+    }
+
+    private void get(Context ctx, Principal who) {
+        String id = Replies.pathId(ctx, "id", "msg", "message");
+        Message m = jdbi.withHandle(h -> ledger.get(new TenantHandle(h, who.tenantId()), id, true));
+        Replies.json(ctx, 200, maskFor(who, m));
+    }
+
+    private void cancel(Context ctx, Principal who) {
+        String id = Replies.pathId(ctx, "id", "msg", "message");
+        Message m = jdbi.inTransaction(h -> ledger.cancel(new TenantHandle(h, who.tenantId()), id, who.actorId()));
+        Replies.json(ctx, 200, m);
+    }
+
+    static Message maskFor(Principal who, Message m) {
+        if (who.role() != Role.AGENT) {
+            return m;
+        }
+        String to = "sms".equals(m.channel()) ? Masking.phone(m.to()) : Masking.email(m.to());
+        return new Message(m.id(), m.campaignId(), m.contactId(), m.channel(), to, m.from(), m.subject(), m.text(),
+                m.html(), m.status(), m.guarantee(), m.priority(), m.dueAt(), m.validUntil(), m.attempt(), m.maxAttempts(),
+                m.providerId(), m.providerMessageId(), m.lastError(), m.tags(), m.metadata(), m.createdAt(), m.updatedAt(),
+                m.sentAt(), m.events());
+    }
+
+    static String enumParam(Context ctx, String name, boolean valid) {
+        String v = ctx.queryParam(name);
+        if (v != null && !valid) {
+            throw new Failure.Invalid(name, "invalid", name + " has no such value: " + truncate(v));
+        }
+        return v;
+    }
+
+    static String idParam(Context ctx, String name, String prefix) {
+        String v = ctx.queryParam(name);
+        if (v != null && !dev.parley.core.Ids.looksLike(prefix, v)) {
+            throw new Failure.Invalid(name, "invalid", name + " is not a " + prefix + "_ id");
+        }
+        return v;
+    }
+
+    static Instant instantParam(Context ctx, String name) {
+        String v = ctx.queryParam(name);
+        if (v == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(v);
+        } catch (DateTimeParseException e) {
+            throw new Failure.Invalid(name, "invalid", name + " must be an RFC 3339 timestamp such as 2026-01-31T09:30:00Z");
+        }
+    }
+
+    private static String truncate(String v) {
+        return v.length() > 40 ? v.substring(0, 40) + "…" : v;
+    }
+
+}

@@ -1,0 +1,96 @@
+package dev.parley.delivery;
+
+import dev.parley.db.Dialect;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Delivery receipts. They only move a message forward ({@code sent → delivered | undelivered}); a late or
+ * repeated receipt is recorded as an event and changes nothing; one that arrives before its send result
+ * is settled is kept in {@code pending_receipt} and applied when the settle lands.
+ */
+public final class Receipts {
+    private final Jdbi jdbi;
+    private final Dialect dialect;
+    private final Clock clock;
+
+    public Receipts(Jdbi jdbi, Dialect dialect, Clock clock) {
+        this.jdbi = jdbi;
+        this.dialect = dialect;
+        this.clock = clock;
+    }
+
+    /** What a receipt did. */
+    public enum Effect { APPLIED, IGNORED, PENDING }
+
+    /** Applies a provider's receipt for its message id; {@code status} is delivered or undelivered. */
+    public Effect apply(String providerId, String providerMessageId, MessageStatus status, String detail) {
+        if (status != MessageStatus.DELIVERED && status != MessageStatus.UNDELIVERED) {
+            throw new IllegalArgumentException("a receipt reports delivered or undelivered, not " + status);
+        }
+        Instant now = clock.instant();
+        return jdbi.inTransaction(h -> {
+            Optional<String[]> row = h.createQuery("""
+                    SELECT id, tenant_id, status FROM message WHERE provider_id = :p AND provider_message_id = :pm FOR UPDATE""")
+                    .bind("p", providerId).bind("pm", providerMessageId)
+                    .map((rs, c) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}).findOne();
+            if (row.isEmpty()) {
+                h.createUpdate("""
+                        INSERT INTO pending_receipt (provider_id, provider_message_id, status, detail, received_at)
+                        VALUES (:p, :pm, :s, :d, :now) ON CONFLICT DO NOTHING""")
+                        .bind("p", providerId).bind("pm", providerMessageId).bind("s", status.wire()).bind("d", detail)
+                        .bind("now", now).execute();
+                return Effect.PENDING;
+            }
+            String id = row.get()[0];
+            String tenant = row.get()[1];
+            String current = row.get()[2];
+            if (current.equals("sent")) {
+                h.createUpdate("UPDATE message SET status = :s, updated_at = :now WHERE id = :id AND status = 'sent'")
+                        .bind("s", status.wire()).bind("now", now).bind("id", id).execute();
+                Events.insert(h, dialect, List.of(new EventRow(id, tenant, now, "receipt", "sent", status.wire(), null,
+                        providerId, detail)));
+                return Effect.APPLIED;
+            }
+            Events.insert(h, dialect, List.of(new EventRow(id, tenant, now, "receipt_ignored", current, current, null,
+                    providerId, status.wire() + (detail == null ? "" : ": " + detail))));
+            return Effect.IGNORED;
+        });
+    }
+
+    /** Applies receipts that were waiting for these just-settled sends; runs inside the settle transaction. */
+    void applyPending(Handle h, List<Settlement> sent, Instant now) {
+        Map<String, Settlement> byPmid = sent.stream().filter(s -> s.providerMessageId() != null)
+                .collect(Collectors.toMap(s -> s.providerId() + "\u0000" + s.providerMessageId(), s -> s, (a, b) -> a));
+        if (byPmid.isEmpty()) {
+            return;
+        }
+        List<String> pmids = sent.stream().map(Settlement::providerMessageId).filter(p -> p != null).distinct().toList();
+        List<String[]> pending = h.createQuery("""
+                SELECT provider_id, provider_message_id, status, detail FROM pending_receipt
+                WHERE provider_message_id IN (<pmids>) ORDER BY received_at""")
+                .bindList("pmids", pmids)
+                .map((rs, c) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)}).list();
+        List<EventRow> events = new ArrayList<>();
+        for (String[] p : pending) {
+            Settlement s = byPmid.get(p[0] + "\u0000" + p[1]);
+            if (s == null) {
+                continue;
+            }
+            int n = h.createUpdate("UPDATE message SET status = :s, updated_at = :now WHERE id = :id AND status = 'sent'")
+                    .bind("s", p[2]).bind("now", now).bind("id", s.id()).execute();
+            events.add(new EventRow(s.id(), s.tenantId(), now, n == 1 ? "receipt" : "receipt_ignored", "sent",
+                    n == 1 ? p[2] : "sent", null, p[0], "applied after the send settled" + (p[3] == null ? "" : ": " + p[3])));
+            h.createUpdate("DELETE FROM pending_receipt WHERE provider_id = :p AND provider_message_id = :pm")
+                    .bind("p", p[0]).bind("pm", p[1]).execute();
+        }
+        Events.insert(h, dialect, events);
+    }
+}

@@ -1,0 +1,174 @@
+package dev.parley.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.testing.Databases;
+import dev.parley.testing.Http;
+import dev.parley.testing.TestDatabase;
+import dev.parley.testing.TestServer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ArgumentsSource;
+
+/** The messages API end to end through the in-process simulator provider, on H2 and PostgreSQL. */
+@ParameterizedClass
+@ArgumentsSource(Databases.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MessagesApiTest {
+    @Parameter
+    TestDatabase.Kind kind;
+
+    TestServer server;
+    Http http;
+    String owner;
+    String providerId;
+
+    @BeforeParameterizedClassInvocation
+    void start(TestDatabase.Kind kind) {
+        server = TestServer.start(kind);
+        http = server.http();
+        server.tenant("Sender", "owner@sender.test", "sender-password");
+        owner = server.login("owner@sender.test", "sender-password");
+        Http.Response p = http.post("/v1/providers").bearer(owner)
+                .json(Map.of("name", "sim", "type", "simulator", "channel", "sms", "config", Map.of())).send();
+        assertThat(p.status()).as(p.body()).isEqualTo(201);
+        providerId = p.json().get("id").asText();
+    }
+
+    @AfterParameterizedClassInvocation
+    void stop() {
+        server.close();
+    }
+
+    JsonNode await(String id, Predicate<JsonNode> condition) {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(15));
+        JsonNode m;
+        do {
+            m = http.get("/v1/messages/" + id).bearer(owner).send().json();
+            if (condition.test(m)) {
+                return m;
+            }
+            Thread.onSpinWait();
+        } while (Instant.now().isBefore(deadline));
+        throw new AssertionError("condition not met: " + m);
+    }
+
+    String send(Map<String, Object> body) {
+        Http.Response r = http.post("/v1/messages").bearer(owner).json(body).send();
+        assertThat(r.status()).as(r.body()).isEqualTo(202);
+        return r.json().get("id").asText();
+    }
+
+    @Test
+    void aMessageIsCommittedThenSentWithItsHistory() {
+        String id = send(Map.of("channel", "sms", "to", "+447700900123", "content", Map.of("text", "hello")));
+        JsonNode m = await(id, j -> j.get("status").asText().equals("sent"));
+        assertThat(m.get("providerMessageId").asText()).isEqualTo("sim-" + id);
+        assertThat(m.get("attempt").asInt()).isEqualTo(1);
+        assertThat(m.get("events").findValuesAsText("type")).containsExactly("created", "claimed", "sent");
+        assertThat(m.get("events").findValuesAsText("toStatus")).containsExactly("queued", "sending", "sent");
+    }
+
+    @Test
+    void aScheduledMessageWaitsUntilItIsDue() {
+        Instant at = Instant.now().plusMillis(1500);
+        String id = send(Map.of("channel", "sms", "to", "+447700900124", "content", Map.of("text", "later"),
+                "sendAt", at.toString()));
+        assertThat(http.get("/v1/messages/" + id).bearer(owner).send().json().get("status").asText()).isEqualTo("scheduled");
+        JsonNode m = await(id, j -> j.get("status").asText().equals("sent"));
+        assertThat(Instant.parse(m.get("sentAt").asText())).isAfterOrEqualTo(at.minusMillis(1));
+        assertThat(m.get("events").findValuesAsText("type")).containsExactly("created", "due", "claimed", "sent");
+    }
+
+    @Test
+    void aWaitingMessageCanBeCanceledAndASentOneCannot() {
+        String later = send(Map.of("channel", "sms", "to", "+447700900125", "content", Map.of("text", "x"),
+                "sendAt", Instant.now().plusSeconds(3600).toString()));
+        Http.Response c = http.post("/v1/messages/" + later + "/cancel").bearer(owner).send();
+        assertThat(c.status()).isEqualTo(200);
+        assertThat(c.json().get("status").asText()).isEqualTo("canceled");
+        Http.Response again = http.post("/v1/messages/" + later + "/cancel").bearer(owner).send();
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.json().get("currentState").asText()).isEqualTo("canceled");
+    }
+
+    @Test
+    void aMessageThatWaitsPastItsValidityExpiresInsteadOfSending() {
+        Http.Response p = http.post("/v1/providers").bearer(owner)
+                .json(Map.of("name", "paused", "type", "simulator", "channel", "sms", "config", Map.of())).send();
+        String paused = p.json().get("id").asText();
+        assertThat(http.patch("/v1/providers/" + paused).bearer(owner).json(Map.of("enabled", false)).send().status()).isEqualTo(200);
+        Http.Response refused = http.post("/v1/messages").bearer(owner).json(Map.of("channel", "sms", "to", "+447700900126",
+                "content", Map.of("text", "x"), "providerId", paused)).send();
+        assertThat(refused.status()).isEqualTo(400);
+
+        http.patch("/v1/providers/" + paused).bearer(owner).json(Map.of("enabled", true)).send();
+        http.patch("/v1/providers/" + paused).bearer(owner).json(Map.of("ratePerSecond", 0.001)).send();
+        http.post("/v1/messages").bearer(owner).json(Map.of("channel", "sms", "to", "+447700900120",
+                "content", Map.of("text", "takes the only slot"), "providerId", paused)).send();
+        String id = send(Map.of("channel", "sms", "to", "+447700900126", "content", Map.of("text", "x"),
+                "providerId", paused, "validUntil", Instant.now().plusMillis(500).toString()));
+        JsonNode m = await(id, j -> j.get("status").asText().equals("expired"));
+        assertThat(m.get("events").findValuesAsText("type")).contains("expired").doesNotContain("sent");
+    }
+
+    @Test
+    void receiptsMoveForwardOnlyAndEarlyOnesWait() {
+        String id = send(Map.of("channel", "sms", "to", "+447700900127", "content", Map.of("text", "r")));
+        JsonNode sent = await(id, j -> j.get("status").asText().equals("sent"));
+        String pmid = sent.get("providerMessageId").asText();
+        Receipts receipts = server.parley().receipts();
+        assertThat(receipts.apply(providerId, pmid, MessageStatus.DELIVERED, "ok")).isEqualTo(Receipts.Effect.APPLIED);
+        assertThat(receipts.apply(providerId, pmid, MessageStatus.UNDELIVERED, "late")).isEqualTo(Receipts.Effect.IGNORED);
+        JsonNode m = http.get("/v1/messages/" + id).bearer(owner).send().json();
+        assertThat(m.get("status").asText()).isEqualTo("delivered");
+        assertThat(m.get("events").findValuesAsText("type")).endsWith("receipt", "receipt_ignored");
+
+        assertThat(receipts.apply(providerId, "sim-not-yet", MessageStatus.DELIVERED, "early")).isEqualTo(Receipts.Effect.PENDING);
+    }
+
+    @Test
+    void badMessagesAreRefusedWithTheFieldNamed() {
+        Http.Response r = http.post("/v1/messages").bearer(owner)
+                .json(Map.of("channel", "sms", "to", "07700900123", "content", Map.of("text", "x"))).send();
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().get("errors").findValuesAsText("field")).contains("to");
+        Http.Response email = http.post("/v1/messages").bearer(owner)
+                .json(Map.of("channel", "email", "to", "a@b.test", "content", Map.of("subject", "s", "text", "x"))).send();
+        assertThat(email.status()).isEqualTo(409);
+        assertThat(email.json().get("currentState").asText()).isEqualTo("noProvider");
+        Http.Response past = http.post("/v1/messages").bearer(owner).json(Map.of("channel", "sms", "to", "+447700900123",
+                "content", Map.of("text", "x"), "validUntil", Instant.now().minusSeconds(5).toString())).send();
+        assertThat(past.status()).isEqualTo(400);
+    }
+
+    @Test
+    void agentsSeeRecipientsMasked() {
+        String agent = server.userWithRole(owner, "agent@sender.test", "agent");
+        String id = send(Map.of("channel", "sms", "to", "+447700900199", "content", Map.of("text", "m")));
+        JsonNode m = http.get("/v1/messages/" + id).bearer(agent).send().json();
+        assertThat(m.get("to").asText()).isEqualTo("+44********99");
+        assertThat(http.get("/v1/messages?limit=200").bearer(agent).send().body()).doesNotContain("+447700900199");
+    }
+
+    @Test
+    void queueBoardCountsTheTenantsMessagesAndShowsNodes() {
+        send(Map.of("channel", "sms", "to", "+447700900128", "content", Map.of("text", "b")));
+        JsonNode board = http.get("/v1/queues").bearer(owner).send().json();
+        assertThat(board.get("byStatus").has("sent")).isTrue();
+        assertThat(board.get("nodes").size()).isGreaterThanOrEqualTo(1);
+        assertThat(board.get("byProvider").has(providerId)).isTrue();
+        List<String> fields = List.of("byChannel", "inFlight", "oldestDueAgeSeconds", "sendRatePerSecond", "circuits", "recentFailures");
+        fields.forEach(f -> assertThat(board.has(f)).as(f).isTrue());
+    }
+}
