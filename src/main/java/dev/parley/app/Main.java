@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "parley", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Self-hosted messaging over SMS and email with a durable delivery ledger.",
         subcommands = {ServeCommand.class, MigrateCommand.class, TenantCommand.class, OperatorCommand.class,
-                dev.parley.bench.BenchCommand.class,
+                dev.parley.bench.BenchCommand.class, dev.parley.simulator.SimulatorCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
