@@ -36,6 +36,11 @@ public final class Database implements AutoCloseable {
         hikari.setInitializationFailTimeout(Duration.ofSeconds(20).toMillis());
         hikari.setAutoCommit(true);
         hikari.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+        if (dialect == Dialect.POSTGRESQL) {
+            // Parley binds whole batches as arrays (unnest); a cached generic plan guesses 10 rows for them and
+            // can pick a join order that scans every leased row per batch. Custom plans see the real arrays.
+            hikari.setConnectionInitSql("SET plan_cache_mode = force_custom_plan");
+        }
         if (meters != null) {
             hikari.setMetricRegistry(meters);
         }

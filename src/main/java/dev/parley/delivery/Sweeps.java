@@ -83,7 +83,8 @@ final class Sweeps {
     int extendLeases(String node, Instant now, Duration lease) {
         return jdbi.withHandle(h -> h.createUpdate("""
                 UPDATE message SET lease_until = :until
-                WHERE status = 'sending' AND lease_owner = :node AND lease_until < :soon""")
+                WHERE id IN (SELECT id FROM message WHERE status = 'sending' AND lease_owner = :node AND lease_until < :soon
+                             FOR UPDATE SKIP LOCKED)""")
                 .bind("until", now.plus(lease)).bind("node", node).bind("soon", now.plus(lease.dividedBy(2))).execute());
     }
 }
