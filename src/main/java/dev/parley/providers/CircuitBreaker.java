@@ -5,8 +5,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -43,10 +45,6 @@ public final class CircuitBreaker {
 
     /** A recent non-accepted outcome; {@code errorClass} is {@code ambiguous} or a rejection's class. */
     public record RecentError(Instant at, String errorClass, String code, String reason) {}
-
-    /** What the queue board shows; counts are over the sliding window. */
-    public record Snapshot(State state, Instant since, int sends, int failures, double failureRate,
-                           int consecutiveProviderErrors, List<RecentError> lastErrors) {}
 
     /** {@code probeAt}: when the current half-open probe was let through. */
     private record Phase(State state, Instant since, Instant probeAt) {}
@@ -123,20 +121,30 @@ public final class CircuitBreaker {
         return p.state();
     }
 
-    public Snapshot snapshot() {
+    /**
+     * What the queue board and {@code /providers/{id}/health} show, ready for JSON: {@code state},
+     * {@code since}, and over the sliding window {@code sends}, {@code failures}, {@code failureRate};
+     * then {@code consecutiveProviderErrors} and {@code lastErrors} (oldest first, {@link RecentError}s).
+     */
+    public Map<String, Object> snapshot() {
         Instant now = clock.instant();
         State state = state();
         Phase p = phase.get();
-        Instant since = state == p.state() ? p.since() : p.since().plus(OPEN_FOR);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("state", state.wire());
+        out.put("since", state == p.state() ? p.since() : p.since().plus(OPEN_FOR));
         lock.lock();
         try {
             Counts window = window(now);
-            double rate = window.sends() == 0 ? 0 : (double) window.failures() / window.sends();
-            return new Snapshot(state, since, window.sends(), window.failures(), rate, consecutiveProviderErrors,
-                    List.copyOf(lastErrors));
+            out.put("sends", window.sends());
+            out.put("failures", window.failures());
+            out.put("failureRate", window.sends() == 0 ? 0.0 : (double) window.failures() / window.sends());
+            out.put("consecutiveProviderErrors", consecutiveProviderErrors);
+            out.put("lastErrors", List.copyOf(lastErrors));
         } finally {
             lock.unlock();
         }
+        return out;
     }
 
     private static boolean isFailure(SendResult result) {

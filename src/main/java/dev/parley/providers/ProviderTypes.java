@@ -15,7 +15,7 @@ import java.util.function.Function;
  * which of those are secret, and how to build an account's {@link Provider}. Adding a type (smtp,
  * sendgrid, twilio, smpp) is one entry in {@link #TYPES} and one adapter class.
  *
- * <p>{@link #validate} never throws: every problem is a field error the API answers with. {@link #create}
+ * <p>The catalogue is constant data, hence static. {@link #validate} never throws: every problem is a field error the API answers with. {@link #create}
  * trusts nothing either and throws {@link Failure.Invalid} for a config that would not validate.
  */
 public final class ProviderTypes {
@@ -24,27 +24,24 @@ public final class ProviderTypes {
 
     @FunctionalInterface
     private interface Factory {
-        Provider create(String providerId, ProviderConfig config, Clock clock);
+        Provider create(String providerId, ProviderConfig config);
     }
 
     private static final Map<String, Type> TYPES = Map.of(
             "simulator", new Type(Set.of("sms", "email"), SimulatorProvider.FIELDS, SimulatorProvider::crossCheck,
-                    (id, config, clock) -> new SimulatorProvider(config)),
-            "http", new Type(Set.of("sms", "email"), HttpProvider.FIELDS, config -> List.of(), HttpProvider::new));
+                    (id, config) -> new SimulatorProvider(config)),
+            "http", new Type(Set.of("sms", "email"), HttpProvider.FIELDS, config -> List.of(),
+                    (id, config) -> new HttpProvider(id, config, Clock.systemUTC())));
 
-    private final Clock clock;
-
-    public ProviderTypes(Clock clock) {
-        this.clock = clock;
-    }
+    private ProviderTypes() {}
 
     /** The type names, sorted. */
-    public Set<String> names() {
+    public static Set<String> names() {
         return new TreeSet<>(TYPES.keySet());
     }
 
     /** Every problem with this type, channel and config, on the fields {@code type}, {@code channel}, {@code config.*}. */
-    public List<FieldError> validate(String type, String channel, Map<String, Object> config) {
+    public static List<FieldError> validate(String type, String channel, Map<String, Object> config) {
         Type t = type == null ? null : TYPES.get(type);
         if (t == null) {
             return List.of(new FieldError("type", type == null ? "required" : "invalid",
@@ -60,7 +57,7 @@ public final class ProviderTypes {
     }
 
     /** The config settings of {@code type} that are write-only in the API and sealed at rest. */
-    public Set<String> secretFields(String type) {
+    public static Set<String> secretFields(String type) {
         Type t = TYPES.get(type);
         if (t == null) {
             return Set.of();
@@ -71,7 +68,7 @@ public final class ProviderTypes {
     }
 
     /** Builds the adapter for one provider account; the caller closes it when the account changes. */
-    public Provider create(String providerId, String type, Map<String, Object> config) {
+    public static Provider create(String providerId, String type, Map<String, Object> config) {
         Type t = TYPES.get(type);
         List<FieldError> errors = t == null
                 ? List.of(new FieldError("type", "invalid", "unknown provider type " + type))
@@ -79,7 +76,7 @@ public final class ProviderTypes {
         if (!errors.isEmpty()) {
             throw new Failure.Invalid("provider " + providerId + " has an invalid configuration", errors);
         }
-        return t.factory().create(providerId, ProviderConfig.of(t.fields(), config), clock);
+        return t.factory().create(providerId, ProviderConfig.of(t.fields(), config));
     }
 
     private static List<FieldError> configErrors(Type t, Map<String, Object> config) {

@@ -1,11 +1,16 @@
 package dev.parley.providers;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import dev.parley.core.Json;
 import dev.parley.providers.CircuitBreaker.State;
 import dev.parley.providers.SendResult.ErrorClass;
 import dev.parley.testing.MovableClock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class CircuitBreakerTest {
@@ -51,7 +56,7 @@ class CircuitBreakerTest {
         record(TRANSIENT, 9);
 
         assertThat(breaker.state()).isEqualTo(State.CLOSED);
-        assertThat(breaker.snapshot().sends()).isEqualTo(19);
+        assertThat(breaker.snapshot()).containsEntry("sends", 19);
     }
 
     @Test
@@ -96,7 +101,7 @@ class CircuitBreakerTest {
 
         assertThat(breaker.state()).isEqualTo(State.CLOSED);
         assertThat(breaker.allow()).isTrue();
-        assertThat(breaker.snapshot().failures()).isZero();
+        assertThat(breaker.snapshot()).containsEntry("failures", 0);
     }
 
     @Test
@@ -133,30 +138,33 @@ class CircuitBreakerTest {
         record(PROVIDER, 2);
         record(PERMANENT, 12);
 
-        CircuitBreaker.Snapshot snapshot = breaker.snapshot();
+        Map<String, Object> snapshot = breaker.snapshot();
 
-        assertThat(snapshot.state()).isEqualTo(State.CLOSED);
-        assertThat(snapshot.sends()).isEqualTo(52);
-        assertThat(snapshot.failures()).isEqualTo(10);
-        assertThat(snapshot.failureRate()).isCloseTo(10 / 52.0, org.assertj.core.api.Assertions.within(1e-9));
-        assertThat(snapshot.lastErrors()).hasSize(CircuitBreaker.KEPT_ERRORS);
-        assertThat(snapshot.lastErrors().getLast().errorClass()).isEqualTo("permanent");
-        assertThat(snapshot.lastErrors().getLast().reason()).isEqualTo("bad number");
-        assertThat(snapshot.consecutiveProviderErrors()).isZero();
+        assertThat(snapshot).containsEntry("state", "closed").containsEntry("sends", 52).containsEntry("failures", 10)
+                .containsEntry("consecutiveProviderErrors", 0);
+        assertThat((double) snapshot.get("failureRate")).isCloseTo(10 / 52.0, within(1e-9));
+        List<CircuitBreaker.RecentError> lastErrors = errors(snapshot);
+        assertThat(lastErrors).hasSize(CircuitBreaker.KEPT_ERRORS);
+        assertThat(lastErrors.getLast().errorClass()).isEqualTo("permanent");
+        assertThat(lastErrors.getLast().reason()).isEqualTo("bad number");
+        assertThat(Json.write(snapshot)).contains("\"lastErrors\":[{\"at\":");
     }
 
     @Test
     void theSnapshotOfAnOpenCircuitSaysSinceWhen() {
         record(PROVIDER, 5);
-        CircuitBreaker.Snapshot open = breaker.snapshot();
-        assertThat(open.state()).isEqualTo(State.OPEN);
-        assertThat(open.consecutiveProviderErrors()).isEqualTo(5);
-        assertThat(open.lastErrors()).extracting(CircuitBreaker.RecentError::code).containsOnly("http-401");
+        Map<String, Object> open = breaker.snapshot();
+        assertThat(open).containsEntry("state", "open").containsEntry("consecutiveProviderErrors", 5);
+        assertThat(errors(open)).extracting(CircuitBreaker.RecentError::code).containsOnly("http-401");
 
         clock.advance(Duration.ofSeconds(30));
-        CircuitBreaker.Snapshot halfOpen = breaker.snapshot();
-        assertThat(halfOpen.state()).isEqualTo(State.HALF_OPEN);
-        assertThat(halfOpen.since()).isEqualTo(open.since().plus(CircuitBreaker.OPEN_FOR));
-        assertThat(State.HALF_OPEN.wire()).isEqualTo("halfOpen");
+        Map<String, Object> halfOpen = breaker.snapshot();
+        assertThat(halfOpen).containsEntry("state", "halfOpen")
+                .containsEntry("since", ((Instant) open.get("since")).plus(CircuitBreaker.OPEN_FOR));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<CircuitBreaker.RecentError> errors(Map<String, Object> snapshot) {
+        return (List<CircuitBreaker.RecentError>) snapshot.get("lastErrors");
     }
 }

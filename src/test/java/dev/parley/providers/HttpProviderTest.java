@@ -15,7 +15,6 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,7 +40,7 @@ class HttpProviderTest {
     private SendResult send(String url, Map<String, Object> extra) throws InterruptedException {
         Map<String, Object> config = new HashMap<>(extra);
         config.put("url", url);
-        Provider provider = new ProviderTypes(Clock.systemUTC()).create("prv_test", "http", config);
+        Provider provider = ProviderTypes.create("prv_test", "http", config);
         toClose.add(provider);
         return provider.send(new SendRequest("msg_1", "tnt_1", "sms", "+447700900123", "Parley", null,
                 "hello", null, 2, Map.of("campaign", "spring")));

@@ -25,33 +25,32 @@ public final class ProviderThroughput {
     private ProviderThroughput() {}
 
     public static void main(String[] args) throws Exception {
-        ProviderTypes types = new ProviderTypes(Clock.systemUTC());
         if (args.length == 2 && args[0].equals("stub")) {
             javalinStub(Integer.parseInt(args[1]));
             Thread.currentThread().join();
         }
         if (args.length == 3 && args[0].equals("http")) {
-            try (Provider http = types.create("http", "http", Map.of("url", args[1]))) {
+            try (Provider http = ProviderTypes.create("http", "http", Map.of("url", args[1]))) {
                 run(http, 200, 2);
                 report("http -> " + args[1] + ", concurrency 200", run(http, 200, Integer.parseInt(args[2])));
             }
             return;
         }
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
-        try (Provider sim = types.create("sim", "simulator", Map.of("failRate", 0.01))) {
+        try (Provider sim = ProviderTypes.create("sim", "simulator", Map.of("failRate", 0.01))) {
             report("simulator, latency 0, 2 threads", run(sim, 2, seconds));
         }
-        try (Provider sim = types.create("sim", "simulator", Map.of("latencyMs", 100))) {
+        try (Provider sim = ProviderTypes.create("sim", "simulator", Map.of("latencyMs", 100))) {
             report("simulator, latency 100 ms, 2000 threads", run(sim, 2000, seconds));
         }
         try (StubEndpoint stub = new StubEndpoint();
-             Provider http = types.create("http", "http", Map.of("url", stub.url("/ok?body=%7B%22id%22%3A%22p%22%7D"),
+             Provider http = ProviderTypes.create("http", "http", Map.of("url", stub.url("/ok?body=%7B%22id%22%3A%22p%22%7D"),
                      "authValue", "Bearer x"))) {
             run(http, 200, 2);
             report("http -> local stub, concurrency 200", run(http, 200, seconds));
         }
         Javalin jetty = javalinStub(0);
-        try (Provider http = types.create("http", "http", Map.of("url", "http://127.0.0.1:" + jetty.port() + "/send"))) {
+        try (Provider http = ProviderTypes.create("http", "http", Map.of("url", "http://127.0.0.1:" + jetty.port() + "/send"))) {
             run(http, 200, 2);
             report("http -> local Javalin stub, concurrency 200", run(http, 200, seconds));
         } finally {

@@ -5,17 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.parley.core.Failure;
 import dev.parley.core.Failure.FieldError;
-import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ProviderTypesTest {
-    private final ProviderTypes types = new ProviderTypes(Clock.systemUTC());
-
     private List<String> fieldsWithErrors(String type, String channel, Map<String, Object> config) {
-        return types.validate(type, channel, config).stream().map(FieldError::field).toList();
+        return ProviderTypes.validate(type, channel, config).stream().map(FieldError::field).toList();
     }
 
     private static Map<String, Object> http(Object... pairs) {
@@ -29,34 +26,34 @@ class ProviderTypesTest {
 
     @Test
     void goodConfigsHaveNoErrors() {
-        assertThat(types.validate("simulator", "sms", Map.of())).isEmpty();
-        assertThat(types.validate("simulator", "email", Map.of("latencyMs", 100, "failRate", 0.2, "seed", 9L))).isEmpty();
-        assertThat(types.validate("http", "sms", http("authHeader", "X-Api-Key", "authValue", "k",
+        assertThat(ProviderTypes.validate("simulator", "sms", Map.of())).isEmpty();
+        assertThat(ProviderTypes.validate("simulator", "email", Map.of("latencyMs", 100, "failRate", 0.2, "seed", 9L))).isEmpty();
+        assertThat(ProviderTypes.validate("http", "sms", http("authHeader", "X-Api-Key", "authValue", "k",
                 "timeoutMs", 5000, "connectTimeoutMs", 1000))).isEmpty();
-        assertThat(types.validate("http", "email", http())).isEmpty();
-        assertThat(types.names()).containsExactly("http", "simulator");
+        assertThat(ProviderTypes.validate("http", "email", http())).isEmpty();
+        assertThat(ProviderTypes.names()).containsExactly("http", "simulator");
     }
 
     @Test
     void anUnknownOrMissingTypeOrChannelIsNamed() {
-        assertThat(types.validate("carrier-pigeon", "sms", Map.of())).extracting(FieldError::field, FieldError::code)
+        assertThat(ProviderTypes.validate("carrier-pigeon", "sms", Map.of())).extracting(FieldError::field, FieldError::code)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("type", "invalid"));
-        assertThat(types.validate(null, "sms", Map.of())).extracting(FieldError::code).containsExactly("required");
+        assertThat(ProviderTypes.validate(null, "sms", Map.of())).extracting(FieldError::code).containsExactly("required");
         assertThat(fieldsWithErrors("simulator", "fax", Map.of())).containsExactly("channel");
         assertThat(fieldsWithErrors("http", null, http())).containsExactly("channel");
     }
 
     @Test
     void unknownSettingsAreErrors() {
-        assertThat(types.validate("simulator", "sms", Map.of("latency", 5)))
+        assertThat(ProviderTypes.validate("simulator", "sms", Map.of("latency", 5)))
                 .containsExactly(new FieldError("config.latency", "unknown", "unknown setting 'latency'"));
     }
 
     @Test
     void theHttpUrlIsRequiredAndMustBeHttpOrHttps() {
-        assertThat(types.validate("http", "sms", Map.of())).extracting(FieldError::field, FieldError::code)
+        assertThat(ProviderTypes.validate("http", "sms", Map.of())).extracting(FieldError::field, FieldError::code)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("config.url", "required"));
-        assertThat(types.validate("http", "sms", null)).extracting(FieldError::field).containsExactly("config.url");
+        assertThat(ProviderTypes.validate("http", "sms", null)).extracting(FieldError::field).containsExactly("config.url");
         for (Object bad : List.of("ftp://example.com/x", "gateway.example.com", "http://", "http://exa mple.com",
                 "javascript:alert(1)", "https://example.com/#frag", 42, "", "https://x.com/" + "a".repeat(2000))) {
             assertThat(fieldsWithErrors("http", "sms", http("url", bad))).as("%s", bad).containsExactly("config.url");
@@ -69,7 +66,7 @@ class ProviderTypesTest {
             assertThat(fieldsWithErrors("simulator", "sms", Map.of("failRate", bad))).as("%s", bad)
                     .containsExactly("config.failRate");
         }
-        assertThat(types.validate("simulator", "sms", Map.of("failRate", 0.6, "timeoutRate", 0.5)))
+        assertThat(ProviderTypes.validate("simulator", "sms", Map.of("failRate", 0.6, "timeoutRate", 0.5)))
                 .extracting(FieldError::field, FieldError::code)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("config", "range"));
     }
@@ -102,22 +99,22 @@ class ProviderTypesTest {
 
     @Test
     void onlyTheHttpCredentialIsSecret() {
-        assertThat(types.secretFields("http")).containsExactly("authValue");
-        assertThat(types.secretFields("simulator")).isEmpty();
-        assertThat(types.secretFields("nonsense")).isEmpty();
+        assertThat(ProviderTypes.secretFields("http")).containsExactly("authValue");
+        assertThat(ProviderTypes.secretFields("simulator")).isEmpty();
+        assertThat(ProviderTypes.secretFields("nonsense")).isEmpty();
     }
 
     @Test
     void creatingFromABadConfigFailsWithTheFieldErrors() {
-        assertThatThrownBy(() -> types.create("prv_1", "http", Map.of("url", "ftp://x")))
+        assertThatThrownBy(() -> ProviderTypes.create("prv_1", "http", Map.of("url", "ftp://x")))
                 .isInstanceOf(Failure.Invalid.class)
                 .satisfies(e -> assertThat(((Failure.Invalid) e).errors()).extracting(FieldError::field).containsExactly("config.url"));
-        assertThatThrownBy(() -> types.create("prv_1", "smoke-signals", Map.of())).isInstanceOf(Failure.Invalid.class);
+        assertThatThrownBy(() -> ProviderTypes.create("prv_1", "smoke-signals", Map.of())).isInstanceOf(Failure.Invalid.class);
     }
 
     @Test
     void eachTypeBuildsItsAdapter() {
-        try (Provider sim = types.create("prv_1", "simulator", Map.of()); Provider http = types.create("prv_2", "http", http())) {
+        try (Provider sim = ProviderTypes.create("prv_1", "simulator", Map.of()); Provider http = ProviderTypes.create("prv_2", "http", http())) {
             assertThat(sim).isInstanceOf(SimulatorProvider.class);
             assertThat(http).isInstanceOf(HttpProvider.class);
         }

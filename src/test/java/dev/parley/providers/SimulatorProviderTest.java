@@ -7,7 +7,6 @@ import dev.parley.providers.SendResult.Accepted;
 import dev.parley.providers.SendResult.Ambiguous;
 import dev.parley.providers.SendResult.ErrorClass;
 import dev.parley.providers.SendResult.Rejected;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 class SimulatorProviderTest {
     private static Provider simulator(Map<String, Object> config) {
-        return new ProviderTypes(Clock.systemUTC()).create("prv_sim", "simulator", config);
+        return ProviderTypes.create("prv_sim", "simulator", config);
     }
 
     private static SendRequest message(int n) {
