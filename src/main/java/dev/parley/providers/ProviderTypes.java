@@ -1,26 +1,86 @@
 package dev.parley.providers;
 
 import dev.parley.core.Failure;
+import dev.parley.core.Failure.FieldError;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
 
-/** Placeholder catalogue until the adapters land: the in-process simulator only. */
+/**
+ * The catalogue of provider types: which channels each serves, which {@code config} settings it takes,
+ * which of those are secret, and how to build an account's {@link Provider}. Adding a type (smtp,
+ * sendgrid, twilio, smpp) is one entry in {@link #TYPES} and one adapter class.
+ *
+ * <p>The catalogue is constant data, hence static. {@link #validate} never throws: every problem is a field error the API answers with. {@link #create}
+ * trusts nothing either and throws {@link Failure.Invalid} for a config that would not validate.
+ */
 public final class ProviderTypes {
+    private record Type(Set<String> channels, List<ConfigField> fields,
+                        Function<ProviderConfig, List<FieldError>> crossCheck, Factory factory) {}
+
+    @FunctionalInterface
+    private interface Factory {
+        Provider create(String providerId, ProviderConfig config);
+    }
+
+    private static final Map<String, Type> TYPES = Map.of(
+            "simulator", new Type(Set.of("sms", "email"), SimulatorProvider.FIELDS, SimulatorProvider::crossCheck,
+                    (id, config) -> new SimulatorProvider(config)),
+            "http", new Type(Set.of("sms", "email"), HttpProvider.FIELDS, config -> List.of(),
+                    (id, config) -> new HttpProvider(id, config, Clock.systemUTC())));
+
     private ProviderTypes() {}
 
-    public static List<Failure.FieldError> validate(String type, String channel, Map<String, Object> config) {
-        if (!"simulator".equals(type)) {
-            return List.of(new Failure.FieldError("type", "invalid", "type must be simulator"));
+    /** The type names, sorted. */
+    public static Set<String> names() {
+        return new TreeSet<>(TYPES.keySet());
+    }
+
+    /** Every problem with this type, channel and config, on the fields {@code type}, {@code channel}, {@code config.*}. */
+    public static List<FieldError> validate(String type, String channel, Map<String, Object> config) {
+        Type t = type == null ? null : TYPES.get(type);
+        if (t == null) {
+            return List.of(new FieldError("type", type == null ? "required" : "invalid",
+                    "type must be one of " + String.join(", ", names())));
         }
-        return List.of();
+        List<FieldError> errors = new ArrayList<>();
+        if (channel == null || !t.channels().contains(channel)) {
+            errors.add(new FieldError("channel", channel == null ? "required" : "invalid",
+                    "a " + type + " provider serves " + String.join(" or ", new TreeSet<>(t.channels()))));
+        }
+        errors.addAll(configErrors(t, config));
+        return errors;
     }
 
+    /** The config settings of {@code type} that are write-only in the API and sealed at rest. */
     public static Set<String> secretFields(String type) {
-        return Set.of();
+        Type t = TYPES.get(type);
+        if (t == null) {
+            return Set.of();
+        }
+        Set<String> secrets = new TreeSet<>();
+        t.fields().stream().filter(ConfigField::secret).forEach(f -> secrets.add(f.name()));
+        return secrets;
     }
 
+    /** Builds the adapter for one provider account; the caller closes it when the account changes. */
     public static Provider create(String providerId, String type, Map<String, Object> config) {
-        return request -> new SendResult.Accepted("sim-" + request.messageId());
+        Type t = TYPES.get(type);
+        List<FieldError> errors = t == null
+                ? List.of(new FieldError("type", "invalid", "unknown provider type " + type))
+                : configErrors(t, config);
+        if (!errors.isEmpty()) {
+            throw new Failure.Invalid("provider " + providerId + " has an invalid configuration", errors);
+        }
+        return t.factory().create(providerId, ProviderConfig.of(t.fields(), config));
+    }
+
+    private static List<FieldError> configErrors(Type t, Map<String, Object> config) {
+        List<FieldError> errors = ProviderConfig.check(t.fields(), config);
+        return errors.isEmpty() ? t.crossCheck().apply(ProviderConfig.of(t.fields(), config)) : errors;
     }
 }
