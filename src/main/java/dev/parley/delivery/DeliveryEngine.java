@@ -32,9 +32,13 @@ public final class DeliveryEngine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeliveryEngine.class);
     static final int MAX_CLAIM = 1000;
     static final int MAX_SETTLE = 2000;
+    /** Settling threads: commits wait for the WAL flush, so a few batches in flight keep the database busy. */
+    static final int SETTLERS = 3;
     static final Duration RATE_HORIZON = Duration.ofMillis(250);
-    static final Duration LANE_REFRESH = Duration.ofMillis(500);
+    static final Duration LANE_REFRESH = Duration.ofMillis(250);
     static final Duration IDLE_POLL = Duration.ofMillis(10);
+    static final Duration SCHEDULER_MIN_WAIT = Duration.ofMillis(5);
+    static final Duration SCHEDULER_MAX_WAIT = Duration.ofMillis(50);
 
     /** Told when a send is handed to its provider (benchmarks measure scheduling lateness with it). */
     public interface HandOffListener {
@@ -100,7 +104,9 @@ public final class DeliveryEngine implements AutoCloseable {
 
     public void start() {
         loops.add(loop("parley-claimer", this::claimLoop));
-        loops.add(loop("parley-settler", this::settleLoop));
+        for (int i = 0; i < SETTLERS; i++) {
+            loops.add(loop("parley-settler-" + i, this::settleLoop));
+        }
         loops.add(loop("parley-scheduler", this::scheduleLoop));
         loops.add(loop("parley-reaper", this::reapLoop));
         log.info("Delivery engine started on node {} (concurrency {}, lease {})", settings.nodeId(),
@@ -109,10 +115,11 @@ public final class DeliveryEngine implements AutoCloseable {
 
     private Thread loop(String name, Runnable body) {
         Thread t = Thread.ofPlatform().name(name).daemon(true).start(() -> {
-            while (!stopping || name.equals("parley-settler")) {
+            boolean settler = name.startsWith("parley-settler");
+            while (!stopping || settler) {
                 try {
                     body.run();
-                    if (name.equals("parley-settler") && stopping && settlerDone) {
+                    if (settler && stopping && settlerDone) {
                         return;
                     }
                 } catch (RuntimeException e) {
@@ -122,6 +129,22 @@ public final class DeliveryEngine implements AutoCloseable {
             }
         });
         return t;
+    }
+
+    private synchronized void removeLanes(List<Lane> empty) {
+        List<Lane> remaining = new ArrayList<>(lanes);
+        remaining.removeAll(empty);
+        lanes = remaining;
+    }
+
+    private synchronized void addLanes(java.util.Collection<Lane> more) {
+        List<Lane> next = new ArrayList<>(lanes);
+        for (Lane l : more) {
+            if (!next.contains(l)) {
+                next.add(l);
+            }
+        }
+        lanes = next;
     }
 
     /** Wakes the claimer (new queued work on this node) and the scheduler (new scheduled work). */
@@ -172,9 +195,7 @@ public final class DeliveryEngine implements AutoCloseable {
             }
         }
         if (!empty.isEmpty()) {
-            List<Lane> remaining = new ArrayList<>(lanes);
-            remaining.removeAll(empty);
-            lanes = remaining;
+            removeLanes(empty);
         }
         return total;
     }
@@ -324,20 +345,21 @@ public final class DeliveryEngine implements AutoCloseable {
 
     void scheduleLoop() {
         Instant now = clock.instant();
-        int moved = sweeps.promoteDue(now, 5000);
-        if (moved > 0) {
+        Sweeps.Promoted promoted = sweeps.promoteDue(now, 5000);
+        if (promoted.moved() > 0) {
+            addLanes(promoted.lanes());
             claimWake.offer(Boolean.TRUE);
-            if (moved == 5000) {
+            if (promoted.moved() == 5000) {
                 return;
             }
         }
+        // Wake at the next due time, but batch promotions at least 5 ms apart and look again at least every 50 ms.
         Duration wait = sweeps.nextDue()
                 .map(due -> Duration.between(clock.instant(), due))
-                .filter(d -> d.compareTo(Duration.ofMillis(50)) < 0)
-                .orElse(Duration.ofMillis(50));
-        if (!wait.isNegative() && !wait.isZero()) {
-            await(scheduleWake, wait);
-        }
+                .map(d -> d.compareTo(SCHEDULER_MIN_WAIT) < 0 ? SCHEDULER_MIN_WAIT : d)
+                .filter(d -> d.compareTo(SCHEDULER_MAX_WAIT) < 0)
+                .orElse(SCHEDULER_MAX_WAIT);
+        await(scheduleWake, wait);
     }
 
     private Instant lastHeartbeat = Instant.EPOCH;
@@ -365,7 +387,7 @@ public final class DeliveryEngine implements AutoCloseable {
     /** Runs the scheduler, reaper and heartbeat once (tests call this with a moved clock). */
     public void sweepOnce() {
         Instant now = clock.instant();
-        sweeps.promoteDue(now, 5000);
+        addLanes(sweeps.promoteDue(now, 5000).lanes());
         sweeps.reapExpiredLeases(now, 5000);
         sweeps.expireWaiting(now, 5000);
     }

@@ -23,14 +23,19 @@ final class Sweeps {
 
     private record Moved(String id, String tenantId, String status, Integer attempt, String providerId, String owner) {}
 
-    /** Queues up to {@code limit} due scheduled rows (expires those past validUntil); returns how many moved. */
-    int promoteDue(Instant now, int limit) {
+    /** What a promotion did: how many rows moved, and the lanes that now have queued work. */
+    record Promoted(int moved, java.util.Set<Lane> lanes) {}
+
+    /** Queues up to {@code limit} due scheduled rows (expires those past validUntil). */
+    Promoted promoteDue(Instant now, int limit) {
         String update = """
                 UPDATE message t SET status = CASE WHEN valid_until IS NOT NULL AND valid_until <= :now THEN 'expired'
                                                    ELSE 'queued' END, updated_at = :now
                 WHERE id IN (SELECT id FROM message WHERE status = 'scheduled' AND due_at <= :now
                              ORDER BY due_at LIMIT :n FOR UPDATE SKIP LOCKED)""";
-        return move(update, "scheduled", "due", now, limit, Duration.ZERO);
+        java.util.Set<Lane> lanes = new java.util.HashSet<>();
+        int moved = move(update, "scheduled", "due", now, limit, lanes);
+        return new Promoted(moved, lanes);
     }
 
     /** Settles up to {@code limit} rows whose lease expired: at-most-once → unknown, at-least-once → queued. */
@@ -42,7 +47,7 @@ final class Sweeps {
                        lease_owner = NULL, lease_until = NULL, updated_at = :now
                 WHERE id IN (SELECT id FROM message WHERE status = 'sending' AND lease_until < :now
                              ORDER BY lease_until LIMIT :n FOR UPDATE SKIP LOCKED)""";
-        return move(update, "sending", "lease_expired", now, limit, Duration.ZERO);
+        return move(update, "sending", "lease_expired", now, limit, new java.util.HashSet<>());
     }
 
     /** Expires up to {@code limit} queued rows whose validUntil passed while they waited. */
@@ -51,10 +56,10 @@ final class Sweeps {
                 UPDATE message t SET status = 'expired', updated_at = :now
                 WHERE id IN (SELECT id FROM message WHERE status = 'queued' AND valid_until IS NOT NULL AND valid_until <= :now
                              LIMIT :n FOR UPDATE SKIP LOCKED)""";
-        return move(update, "queued", "expired", now, limit, Duration.ZERO);
+        return move(update, "queued", "expired", now, limit, new java.util.HashSet<>());
     }
 
-    private int move(String update, String from, String eventType, Instant now, int limit, Duration unused) {
+    private int move(String update, String from, String eventType, Instant now, int limit, java.util.Set<Lane> queuedLanes) {
         return jdbi.inTransaction(h -> {
             List<Moved> moved = h.createQuery(dialect.updateReturning(update, "t.id, t.tenant_id, t.status, t.attempt, t.provider_id"))
                     .bind("now", now).bind("n", limit)
@@ -62,6 +67,9 @@ final class Sweeps {
                     .list();
             List<EventRow> events = new ArrayList<>(moved.size());
             for (Moved m : moved) {
+                if (m.status().equals("queued")) {
+                    queuedLanes.add(new Lane(m.providerId(), m.tenantId()));
+                }
                 String type = eventType.equals("due") ? (m.status().equals("expired") ? "expired" : "due") : eventType;
                 events.add(new EventRow(m.id(), m.tenantId(), now, type, from, m.status(), m.attempt(), m.providerId(), null));
             }
