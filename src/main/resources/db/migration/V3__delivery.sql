@@ -18,6 +18,18 @@ CREATE INDEX provider_tenant ON provider (tenant_id, id);
 
 ALTER TABLE tenant ADD COLUMN send_rate_per_second DOUBLE PRECISION;
 
+-- Campaigns (SPEC §5). The delivery engine reads only their status: rows of a campaign that is not
+-- running are never claimed.
+CREATE TABLE campaign (
+    id          VARCHAR(40)  PRIMARY KEY,
+    tenant_id   VARCHAR(40)  NOT NULL REFERENCES tenant (id),
+    name        VARCHAR(200) NOT NULL,
+    status      VARCHAR(16)  NOT NULL CHECK (status IN ('draft', 'scheduled', 'running', 'paused', 'completed', 'canceled')),
+    created_at  TIMESTAMP WITH TIME ZONE NOT NULL,
+    updated_at  TIMESTAMP WITH TIME ZONE NOT NULL
+);
+CREATE INDEX campaign_tenant ON campaign (tenant_id, id);
+
 CREATE TABLE node (
     id            VARCHAR(40)  PRIMARY KEY,
     role          VARCHAR(16)  NOT NULL,
@@ -62,8 +74,9 @@ CREATE TABLE message (
     updated_at           TIMESTAMP WITH TIME ZONE NOT NULL,
     sent_at              TIMESTAMP WITH TIME ZONE
 );
--- The claim: queued rows of one provider and tenant, transactional (priority 0) first, oldest first.
-CREATE INDEX message_claim ON message (provider_id, tenant_id, priority, due_at) ${partialQueued};
+-- The claim: queued rows of one lane (provider, tenant, campaign or '-' for transactional), transactional
+-- (priority 0) first, oldest first.
+CREATE INDEX message_claim ON message (provider_id, tenant_id, ${campaignKey}, priority, due_at) ${partialQueued};
 -- The scheduler: scheduled rows by due time.
 CREATE INDEX message_due ON message (due_at) ${partialScheduled};
 -- The reaper: leases by deadline.

@@ -29,7 +29,8 @@ public enum Dialect {
         return java.util.Map.of(
                 "partialQueued", pg ? "WHERE status = 'queued'" : "",
                 "partialScheduled", pg ? "WHERE status = 'scheduled'" : "",
-                "partialSending", pg ? "WHERE status = 'sending'" : "");
+                "partialSending", pg ? "WHERE status = 'sending'" : "",
+                "campaignKey", pg ? "(COALESCE(campaign_id, '-'))" : "campaign_id");
     }
 
     /**
@@ -95,20 +96,33 @@ public enum Dialect {
     }
 
     /**
-     * The distinct values of {@code a, b} among rows of {@code table} matching {@code where}. On PostgreSQL
-     * this is a loose index scan (a recursive query that jumps from one distinct pair to the next through an
-     * index on {@code (a, b)}), so its cost follows the number of pairs rather than the number of rows.
+     * The distinct combinations of {@code expressions} among rows of {@code table} matching {@code where},
+     * as columns {@code k0, k1, …}. On PostgreSQL this is a loose index scan (a recursive query that jumps
+     * from one combination to the next through an index on the same expressions), so its cost follows the
+     * number of combinations rather than the number of rows. Expressions must not be null.
      */
-    public String distinctPairs(String table, String a, String b, String where) {
-        if (this == H2) {
-            return "SELECT DISTINCT " + a + ", " + b + " FROM " + table + " WHERE " + where;
+    public String distinct(String table, java.util.List<String> expressions, String where) {
+        StringBuilder select = new StringBuilder();
+        StringBuilder keys = new StringBuilder();
+        StringBuilder prev = new StringBuilder();
+        StringBuilder tuple = new StringBuilder();
+        StringBuilder order = new StringBuilder();
+        for (int i = 0; i < expressions.size(); i++) {
+            String sep = i == 0 ? "" : ", ";
+            select.append(sep).append(expressions.get(i)).append(" AS k").append(i);
+            keys.append(sep).append("k").append(i);
+            prev.append(sep).append("p.k").append(i);
+            tuple.append(sep).append(expressions.get(i));
+            order.append(sep).append(expressions.get(i));
         }
-        return "WITH RECURSIVE pairs AS ("
-                + "(SELECT " + a + ", " + b + " FROM " + table + " WHERE " + where + " ORDER BY " + a + ", " + b + " LIMIT 1)"
-                + " UNION ALL SELECT n." + a + ", n." + b + " FROM pairs p CROSS JOIN LATERAL ("
-                + "SELECT " + a + ", " + b + " FROM " + table + " WHERE " + where + " AND (" + a + ", " + b + ") > (p." + a
-                + ", p." + b + ") ORDER BY " + a + ", " + b + " LIMIT 1) n"
-                + ") SELECT " + a + ", " + b + " FROM pairs";
+        if (this == H2) {
+            return "SELECT DISTINCT " + select + " FROM " + table + " WHERE " + where;
+        }
+        return "WITH RECURSIVE keys AS ("
+                + "(SELECT " + select + " FROM " + table + " WHERE " + where + " ORDER BY " + order + " LIMIT 1)"
+                + " UNION ALL SELECT n.* FROM keys p CROSS JOIN LATERAL (SELECT " + select + " FROM " + table
+                + " WHERE " + where + " AND (" + tuple + ") > (" + prev + ") ORDER BY " + order + " LIMIT 1) n"
+                + ") SELECT " + keys + " FROM keys";
     }
 
     /** Human name for logs and health output. */

@@ -21,10 +21,23 @@ final class Claims {
         this.dialect = dialect;
     }
 
-    /** Lanes with queued work. */
+    /** Lanes with queued work whose campaign, if any, is running. */
     List<Lane> lanes() {
-        return jdbi.withHandle(h -> h.createQuery(dialect.distinctPairs("message", "provider_id", "tenant_id", "status = 'queued'"))
-                .map((rs, c) -> new Lane(rs.getString(1), rs.getString(2))).list());
+        return jdbi.withHandle(h -> {
+            List<Lane> all = h.createQuery(dialect.distinct("message",
+                            List.of("provider_id", "tenant_id", "COALESCE(campaign_id, '-')"), "status = 'queued'"))
+                    .map((rs, c) -> new Lane(rs.getString(1), rs.getString(2),
+                            Lane.TRANSACTIONAL.equals(rs.getString(3)) ? null : rs.getString(3)))
+                    .list();
+            List<String> campaigns = all.stream().map(Lane::campaignId).filter(c -> c != null).distinct().toList();
+            if (campaigns.isEmpty()) {
+                return all;
+            }
+            java.util.Set<String> running = new java.util.HashSet<>(h.createQuery(
+                            "SELECT id FROM campaign WHERE status = 'running' AND id IN (<ids>)")
+                    .bindList("ids", campaigns).mapTo(String.class).list());
+            return all.stream().filter(l -> l.campaignId() == null || running.contains(l.campaignId())).toList();
+        });
     }
 
     List<Claimed> claim(Lane lane, int n, int maxPriority, String node, Instant now, Duration lease) {
@@ -35,12 +48,16 @@ final class Claims {
                 UPDATE message t SET status = 'sending', lease_owner = :node, lease_until = :until, attempt = attempt + 1,
                        updated_at = :now
                 WHERE id IN (SELECT id FROM message
-                             WHERE status = 'queued' AND provider_id = :provider AND tenant_id = :tenant AND priority <= :prio
+                             WHERE status = 'queued' AND provider_id = :provider AND tenant_id = :tenant
+                               AND COALESCE(campaign_id, '-') = :campaign AND priority <= :prio
+                               AND (campaign_id IS NULL
+                                    OR EXISTS (SELECT 1 FROM campaign c WHERE c.id = message.campaign_id AND c.status = 'running'))
                              ORDER BY priority, due_at LIMIT :n FOR UPDATE SKIP LOCKED)""";
         return jdbi.inTransaction(h -> {
             List<Claimed> claimed = h.createQuery(dialect.updateReturning(update, Claimed.COLUMNS))
                     .bind("node", node).bind("until", now.plus(lease)).bind("now", now)
-                    .bind("provider", lane.providerId()).bind("tenant", lane.tenantId()).bind("prio", maxPriority)
+                    .bind("provider", lane.providerId()).bind("tenant", lane.tenantId()).bind("campaign", lane.campaignKey())
+                    .bind("prio", maxPriority)
                     .bind("n", n)
                     .map((rs, c) -> Claimed.map(rs)).list();
             List<EventRow> events = new ArrayList<>(claimed.size());

@@ -174,24 +174,36 @@ public final class DeliveryEngine implements AutoCloseable {
             lanes = claims.lanes();
             lanesAt = now;
         }
-        List<Lane> order = new ArrayList<>(lanes);
-        if (order.isEmpty()) {
+        // Fair shares: the free capacity is split evenly across tenants, and a tenant's share evenly across
+        // its lanes (its transactional messages and each running campaign). The starting tenant rotates.
+        Map<String, List<Lane>> byTenant = new java.util.LinkedHashMap<>();
+        for (Lane lane : lanes) {
+            byTenant.computeIfAbsent(lane.tenantId(), t -> new ArrayList<>()).add(lane);
+        }
+        if (byTenant.isEmpty()) {
             return 0;
         }
-        Collections.rotate(order, rotation++ % order.size());
+        List<String> tenants = new ArrayList<>(byTenant.keySet());
+        int turn = rotation++;
+        Collections.rotate(tenants, turn % tenants.size());
         int total = 0;
         List<Lane> empty = new ArrayList<>();
         for (int pass = 0; pass < 2 && free > 0; pass++) {
             int maxPriority = pass == 0 ? 0 : Short.MAX_VALUE;
-            for (int i = 0; i < order.size() && free > 0; i++) {
-                Lane lane = order.get(i);
-                int quota = Math.max(1, free / (order.size() - i));
-                int got = claimLane(lane, quota, maxPriority, now);
-                if (got == 0 && pass == 1) {
-                    empty.add(lane);
+            for (int t = 0; t < tenants.size() && free > 0; t++) {
+                List<Lane> own = new ArrayList<>(byTenant.get(tenants.get(t)));
+                Collections.rotate(own, turn % own.size());
+                int tenantShare = Math.max(1, free / (tenants.size() - t));
+                for (int i = 0; i < own.size() && tenantShare > 0 && free > 0; i++) {
+                    int quota = Math.max(1, tenantShare / (own.size() - i));
+                    int got = claimLane(own.get(i), quota, maxPriority, now);
+                    if (got == 0 && pass == 1) {
+                        empty.add(own.get(i));
+                    }
+                    tenantShare -= got;
+                    free -= got;
+                    total += got;
                 }
-                free -= got;
-                total += got;
             }
         }
         if (!empty.isEmpty()) {

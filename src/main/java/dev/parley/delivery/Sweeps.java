@@ -21,7 +21,7 @@ final class Sweeps {
         this.dialect = dialect;
     }
 
-    private record Moved(String id, String tenantId, String status, Integer attempt, String providerId, String owner) {}
+    private record Moved(String id, String tenantId, String status, Integer attempt, String providerId, String campaignId) {}
 
     /** What a promotion did: how many rows moved, and the lanes that now have queued work. */
     record Promoted(int moved, java.util.Set<Lane> lanes) {}
@@ -61,14 +61,16 @@ final class Sweeps {
 
     private int move(String update, String from, String eventType, Instant now, int limit, java.util.Set<Lane> queuedLanes) {
         return jdbi.inTransaction(h -> {
-            List<Moved> moved = h.createQuery(dialect.updateReturning(update, "t.id, t.tenant_id, t.status, t.attempt, t.provider_id"))
+            List<Moved> moved = h.createQuery(dialect.updateReturning(update,
+                            "t.id, t.tenant_id, t.status, t.attempt, t.provider_id, t.campaign_id"))
                     .bind("now", now).bind("n", limit)
-                    .map((rs, c) -> new Moved(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getString(5), null))
+                    .map((rs, c) -> new Moved(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getString(5),
+                            rs.getString(6)))
                     .list();
             List<EventRow> events = new ArrayList<>(moved.size());
             for (Moved m : moved) {
                 if (m.status().equals("queued")) {
-                    queuedLanes.add(new Lane(m.providerId(), m.tenantId()));
+                    queuedLanes.add(new Lane(m.providerId(), m.tenantId(), m.campaignId()));
                 }
                 String type = eventType.equals("due") ? (m.status().equals("expired") ? "expired" : "due") : eventType;
                 events.add(new EventRow(m.id(), m.tenantId(), now, type, from, m.status(), m.attempt(), m.providerId(), null));

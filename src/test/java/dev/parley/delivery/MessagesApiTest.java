@@ -58,7 +58,7 @@ class MessagesApiTest {
             if (condition.test(m)) {
                 return m;
             }
-            Thread.onSpinWait();
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
         } while (Instant.now().isBefore(deadline));
         throw new AssertionError("condition not met: " + m);
     }
