@@ -78,6 +78,7 @@ public final class Parley implements AutoCloseable {
     private HttpServer http;
     private Api api;
     private DeliveryEngine engine;
+    private dev.parley.delivery.DeliveryMetrics deliveryMetrics;
     private JvmGcMetrics gcMetrics;
     private ScheduledExecutorService housekeeping;
 
@@ -156,6 +157,7 @@ public final class Parley implements AutoCloseable {
             engine.start();
         }
         Runnable nudge = engine == null ? () -> { } : engine::nudge;
+        deliveryMetrics = new dev.parley.delivery.DeliveryMetrics(jdbi, clock, meters, engine, providerRegistry);
         Pages pages = new Pages(secrets.key("cursor"));
         api = new Api();
         new AuthRoutes(users, sessions, new PasswordHasher(), throttle, audit, tenants, config.https()).register(api);
@@ -243,6 +245,9 @@ public final class Parley implements AutoCloseable {
         }
         if (http != null) {
             http.stop();
+        }
+        if (deliveryMetrics != null) {
+            deliveryMetrics.close();
         }
         if (engine != null) {
             engine.close();

@@ -170,5 +170,8 @@ class MessagesApiTest {
         assertThat(board.get("byProvider").has(providerId)).isTrue();
         List<String> fields = List.of("byChannel", "inFlight", "oldestDueAgeSeconds", "sendRatePerSecond", "circuits", "recentFailures");
         fields.forEach(f -> assertThat(board.has(f)).as(f).isTrue());
+        String metrics = http.get("/metrics").send().body();
+        assertThat(metrics).contains("parley_sends_completed", "parley_sends_in_flight", "parley_queue_oldest_due_seconds",
+                "parley_providers_circuits_open");
     }
 }
