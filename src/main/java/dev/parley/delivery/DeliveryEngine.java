@@ -85,7 +85,7 @@ public final class DeliveryEngine implements AutoCloseable {
         this.nodes = nodes;
         this.providers = providers;
         this.tenantRates = tenantRates;
-        this.backoff = new Backoff(random);
+        this.backoff = random == null ? Backoff.standard() : new Backoff(random);
         this.permits = new Semaphore(settings.sendConcurrency());
     }
 
@@ -95,7 +95,7 @@ public final class DeliveryEngine implements AutoCloseable {
         var jdbi = db.jdbi();
         return new DeliveryEngine(settings, clock, new Claims(jdbi, db.dialect()), new Settlements(jdbi, db.dialect(), receipts),
                 new Sweeps(jdbi, db.dialect()), new RateLimits(jdbi), nodes, providers, new TenantRates(jdbi, clock),
-                RandomGenerator.getDefault());
+                null);
     }
 
     public void onHandOff(HandOffListener listener) {
