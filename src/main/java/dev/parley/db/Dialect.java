@@ -23,6 +23,16 @@ public enum Dialect {
         return "SELECT 1";
     }
 
+    /**
+     * A writer that appends many rows to {@code table} on the handle's connection, in its transaction:
+     * {@code COPY FROM STDIN} on PostgreSQL, batched multi-row {@code INSERT} on H2.
+     */
+    public BulkInsert bulkInsert(org.jdbi.v3.core.Handle handle, String table, java.util.List<String> columns) {
+        return this == POSTGRESQL
+                ? new BulkInsert.Copy(handle.getConnection(), table, columns)
+                : new BulkInsert.Batch(handle.getConnection(), table, columns);
+    }
+
     /** Human name for logs and health output. */
     public String displayName() {
         return this == H2 ? "H2" : "PostgreSQL";

@@ -39,6 +39,15 @@ public final class Idempotency {
 
     /** Runs {@code action} under the request's key, if it has one. */
     public void run(Context ctx, String scope, ThrowingRunnable action) throws Exception {
+        run(ctx, scope, false, action);
+    }
+
+    /**
+     * As {@link #run(Context, String, ThrowingRunnable)}. An {@code upload}'s body is a file streamed to
+     * disk, never read into memory, so its fingerprint is the method, path, query, media type (without
+     * the multipart boundary, which clients pick afresh per request) and declared length.
+     */
+    public void run(Context ctx, String scope, boolean upload, ThrowingRunnable action) throws Exception {
         String key = ctx.header(HEADER);
         if (key == null) {
             action.run();
@@ -47,7 +56,7 @@ public final class Idempotency {
         if (!VALID_KEY.matcher(key).matches()) {
             throw new Failure.Invalid(HEADER, "invalid", "Idempotency-Key must be 1 to 255 printable ASCII characters");
         }
-        String fingerprint = Tokens.sha256(ctx.method() + " " + ctx.path() + "\n" + ctx.body());
+        String fingerprint = Tokens.sha256(ctx.method() + " " + ctx.path() + "\n" + (upload ? uploadShape(ctx) : ctx.body()));
         Optional<Stored> replay = reserve(scope, key, fingerprint);
         if (replay.isPresent()) {
             Stored stored = replay.get();
@@ -74,6 +83,11 @@ public final class Idempotency {
                 release(scope, key);
             }
         }
+    }
+
+    private static String uploadShape(Context ctx) {
+        String type = ctx.contentType() == null ? "" : ctx.contentType().split(";", 2)[0].trim();
+        return "?" + ctx.queryString() + "\n" + type + "\n" + ctx.contentLength();
     }
 
     private Optional<Stored> reserve(String scope, String key, String fingerprint) {
