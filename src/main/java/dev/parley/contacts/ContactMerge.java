@@ -68,7 +68,7 @@ final class ContactMerge {
         Instant now = clock.instant();
         Map<String, Working> byPhone = new HashMap<>();
         Map<String, Working> byEmail = new HashMap<>();
-        load(th, rows, byPhone, byEmail);
+        load(th, dialect, rows, byPhone, byEmail);
         List<Working> touched = new ArrayList<>();
         List<RowReader.Row> rejects = new ArrayList<>();
         List<String> rejectReasons = new ArrayList<>();
@@ -112,7 +112,8 @@ final class ContactMerge {
         return new Counts(imported, updated, unchanged, rejects.size());
     }
 
-    private static void load(TenantHandle th, List<RowReader.Row> rows, Map<String, Working> byPhone, Map<String, Working> byEmail) {
+    private static void load(TenantHandle th, Dialect dialect, List<RowReader.Row> rows, Map<String, Working> byPhone,
+                             Map<String, Working> byEmail) {
         List<String> phones = new ArrayList<>();
         List<String> emails = new ArrayList<>();
         for (RowReader.Row r : rows) {
@@ -126,14 +127,14 @@ final class ContactMerge {
             }
         }
         String select = """
-                SELECT id, phone, email, first_name, last_name, timezone, locale, attributes_json, sms_consent, email_consent
-                FROM contact WHERE tenant_id = :tenant AND\s""";
+                SELECT c.id, c.phone, c.email, c.first_name, c.last_name, c.timezone, c.locale, c.attributes_json,
+                       c.sms_consent, c.email_consent FROM\s""";
         Map<String, Working> byId = new HashMap<>();
         for (var pass : List.of(Map.entry("phone", phones), Map.entry("email", emails))) {
             if (pass.getValue().isEmpty()) {
                 continue;
             }
-            th.query(select + pass.getKey() + " IN (<values>)").bindList("values", pass.getValue())
+            dialect.bindKeys(th.query(select + dialect.keyedRows("contact", pass.getKey())), pass.getValue())
                     .map((rs, ctx) -> {
                         Working w = byId.get(rs.getString("id"));
                         if (w == null) {

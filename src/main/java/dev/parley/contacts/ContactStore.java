@@ -66,7 +66,10 @@ final class ContactStore {
                 .bind("attrs", Json.write(in.attributes())).bind("now", now).execute();
     }
 
+    /** Deletes the contact with its memberships and consent history (there are no cascading keys). */
     int delete(TenantHandle th, String id) {
+        th.update("DELETE FROM list_member WHERE tenant_id = :tenant AND contact_id = :id").bind("id", id).execute();
+        th.update("DELETE FROM consent_event WHERE tenant_id = :tenant AND contact_id = :id").bind("id", id).execute();
         return th.update("DELETE FROM contact WHERE tenant_id = :tenant AND id = :id").bind("id", id).execute();
     }
 
@@ -91,16 +94,16 @@ final class ContactStore {
             binds.put("listId", f.listId());
         }
         if (f.q() != null) {
-            sql.append("""
-                     AND (LOWER(COALESCE(c.first_name, '') || ' ' || COALESCE(c.last_name, '')) LIKE :q ESCAPE '\\'
-                          OR c.email LIKE :q ESCAPE '\\' OR c.phone LIKE :q ESCAPE '\\')""");
+            sql.append(" ").append("""
+                     AND (LOWER(COALESCE(c.first_name, '') || ' ' || COALESCE(c.last_name, '')) LIKE :q ESCAPE '!'
+                          OR c.email LIKE :q ESCAPE '!' OR c.phone LIKE :q ESCAPE '!')""");
             binds.put("q", "%" + likeEscape(f.q().toLowerCase(java.util.Locale.ROOT)) + "%");
         }
         int i = 0;
         for (Map.Entry<String, String> a : f.attributes().entrySet()) {
             String pair = Json.write(a.getKey()) + ":";
-            sql.append(" AND (c.attributes_json LIKE :as").append(i).append(" ESCAPE '\\' OR c.attributes_json LIKE :ac")
-                    .append(i).append(" ESCAPE '\\' OR c.attributes_json LIKE :ab").append(i).append(" ESCAPE '\\')");
+            sql.append(" AND (c.attributes_json LIKE :as").append(i).append(" ESCAPE '!' OR c.attributes_json LIKE :ac")
+                    .append(i).append(" ESCAPE '!' OR c.attributes_json LIKE :ab").append(i).append(" ESCAPE '!')");
             binds.put("as" + i, "%" + likeEscape(pair + Json.write(a.getValue())) + "%");
             binds.put("ac" + i, "%" + likeEscape(pair + a.getValue()) + ",%");
             binds.put("ab" + i, "%" + likeEscape(pair + a.getValue()) + "}%");
@@ -157,8 +160,9 @@ final class ContactStore {
         }
     }
 
+    /** Escapes a LIKE pattern for {@code ESCAPE '!'} (a backslash would confuse Jdbi's parser of quoted text). */
     static String likeEscape(String s) {
-        return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+        return s.replace("!", "!!").replace("%", "!%").replace("_", "!_");
     }
 
     private static Instant instant(Timestamp t) {

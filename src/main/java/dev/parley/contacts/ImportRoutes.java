@@ -54,7 +54,7 @@ public final class ImportRoutes {
     private void preview(Context ctx, Principal who) throws Exception {
         Uploads.Upload upload = Uploads.receive(ctx, imports.uploadDir(), maxUploadBytes);
         try {
-            Replies.json(ctx, 200, imports.preview(who.tenantId(), upload.file(), options(upload.fields(), false)));
+            Replies.json(ctx, 200, imports.preview(who.tenantId(), upload.file(), options(upload.fields())));
         } finally {
             Files.deleteIfExists(upload.file());
         }
@@ -64,7 +64,7 @@ public final class ImportRoutes {
         Uploads.Upload upload = Uploads.receive(ctx, imports.uploadDir(), maxUploadBytes);
         ImportJob job;
         try {
-            job = imports.accept(who.tenantId(), upload.file(), upload.fileName(), options(upload.fields(), true), who.actorId(), false);
+            job = imports.accept(who.tenantId(), upload.file(), upload.fileName(), options(upload.fields()), who.actorId(), false);
         } finally {
             Files.deleteIfExists(upload.file());
         }
@@ -103,7 +103,7 @@ public final class ImportRoutes {
     }
 
     /** Reads the import options from query parameters or form fields; unknown ones are a 400. */
-    static Imports.Options options(Map<String, String> f, boolean forCreate) {
+    public static Imports.Options options(Map<String, String> f) {
         Checks checks = new Checks();
         for (String name : f.keySet()) {
             checks.check(OPTIONS.contains(name), name, "unknown", "unknown option '" + name + "'; use " + String.join(", ", OPTIONS));

@@ -64,6 +64,9 @@ public abstract sealed class BulkInsert {
     protected abstract void write() throws SQLException, IOException;
 
     static final class Copy extends BulkInsert {
+        private Instant lastInstant;
+        private String lastInstantText;
+
         Copy(Connection connection, String table, List<String> columns) {
             super(connection, table, columns);
         }
@@ -76,7 +79,15 @@ public abstract sealed class BulkInsert {
                     if (i > 0) {
                         text.append('\t');
                     }
-                    appendCopyValue(text, row[i]);
+                    if (row[i] instanceof Instant at) {
+                        if (!at.equals(lastInstant)) {
+                            lastInstant = at;
+                            lastInstantText = at.toString();
+                        }
+                        text.append(lastInstantText);
+                    } else {
+                        appendCopyValue(text, row[i]);
+                    }
                 }
                 text.append('\n');
             }
@@ -90,10 +101,13 @@ public abstract sealed class BulkInsert {
             switch (value) {
                 case null -> out.append("\\N");
                 case Boolean b -> out.append(b ? 't' : 'f');
-                case Instant at -> out.append(at.toString());
                 case Number n -> out.append(n);
                 default -> {
                     String s = value.toString();
+                    if (plain(s)) {
+                        out.append(s);
+                        return;
+                    }
                     for (int i = 0; i < s.length(); i++) {
                         char c = s.charAt(i);
                         switch (c) {
@@ -107,6 +121,16 @@ public abstract sealed class BulkInsert {
                 }
             }
         }
+    }
+
+    private static boolean plain(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\' || c == '\t' || c == '\n' || c == '\r') {
+                return false;
+            }
+        }
+        return true;
     }
 
     static final class Batch extends BulkInsert {

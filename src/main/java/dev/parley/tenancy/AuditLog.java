@@ -118,9 +118,9 @@ public final class AuditLog {
                     n += th.update("""
                             UPDATE audit_event SET detail_json = REPLACE(detail_json, :value, '[erased]'),
                                    actor_label = REPLACE(actor_label, :plain, '[erased]')
-                            WHERE tenant_id = :tenant AND (detail_json LIKE :pattern ESCAPE '\\' OR actor_label = :plain)""")
+                            WHERE tenant_id = :tenant AND (detail_json LIKE :pattern ESCAPE '!' OR actor_label = :plain)""")
                             .bind("value", inner).bind("plain", value)
-                            .bind("pattern", "%" + inner.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+                            .bind("pattern", "%" + inner.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%")
                             .execute();
                 }
                 return n;
