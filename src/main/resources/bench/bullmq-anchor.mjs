@@ -3,8 +3,8 @@
 // Prints exactly one JSON object on stdout (the figures, or {"error": "..."} with a non-zero exit);
 // progress goes to stderr. Connects only to Redis at 127.0.0.1 (port from the option redisPort, 6379).
 import { createRequire } from 'node:module';
+import { connect } from 'node:net';
 import { Queue, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
 
 const opts = {
   jobs: 50000, concurrency: 50, duePerSecond: 1000, dueSeconds: 10,
@@ -15,12 +15,18 @@ const connection = { host: '127.0.0.1', port: opts.redisPort, maxRetriesPerReque
 const runId = `parley-anchor-${process.pid}-${Date.now().toString(36)}`;
 const opened = []; // queues and workers to close and obliterate at the end
 let phase = 'start';
+let timedOut = false;
+let stopping = false; // set by cleanup: stop adding jobs
+let adding = Promise.resolve(); // the addBulk in flight, awaited before obliterating
 
 const log = (msg) => process.stderr.write(`[bullmq-anchor] ${msg}\n`);
 const finish = (code, obj) => process.stdout.write(JSON.stringify(obj) + '\n', () => process.exit(code));
 
-const timer = setTimeout(() => {
-  finish(2, { error: `timeout after ${opts.timeoutSeconds} s in phase ${phase}` });
+const timer = setTimeout(async () => {
+  timedOut = true;
+  const error = `timeout after ${opts.timeoutSeconds} s in phase ${phase}`;
+  await Promise.race([cleanup(), new Promise((resolve) => setTimeout(resolve, 15000))]);
+  finish(2, { error });
 }, opts.timeoutSeconds * 1000);
 
 const percentile = (sorted, p) =>
@@ -51,23 +57,29 @@ async function addInChunks(queue, count, jobAt) {
   for (let i = 0; i < count; i += 1000) {
     const chunk = [];
     for (let j = i; j < Math.min(count, i + 1000); j++) chunk.push(jobAt(j));
-    await queue.addBulk(chunk);
+    if (stopping) throw new Error('stopped');
+    adding = queue.addBulk(chunk);
+    await adding;
   }
 }
 
-async function preflight() {
-  const probe = new Redis({ ...connection, maxRetriesPerRequest: 1, connectTimeout: 3000,
-    retryStrategy: () => null, lazyConnect: true });
-  probe.on('error', () => {});
-  try {
-    await probe.connect();
-    const info = await probe.info('server');
-    return /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown';
-  } catch (e) {
-    throw new Error(`Redis not reachable at 127.0.0.1:${opts.redisPort}: ${e.message}`);
-  } finally {
-    probe.disconnect();
-  }
+// Fails fast when Redis is down (BullMQ's own connections would retry forever); returns its version.
+function preflight() {
+  return new Promise((resolve, reject) => {
+    let reply = '';
+    const socket = connect({ host: '127.0.0.1', port: opts.redisPort });
+    socket.setTimeout(3000, () => socket.destroy(new Error('no answer in 3 s')));
+    socket.on('error', (e) => reject(new Error(`Redis not reachable at 127.0.0.1:${opts.redisPort}: ${e.message}`)));
+    socket.on('connect', () => socket.write('INFO server\r\n'));
+    socket.on('data', (chunk) => {
+      reply += chunk;
+      const version = /redis_version:(\S+)/.exec(reply)?.[1];
+      if (version || reply.startsWith('-')) {
+        socket.destroy();
+        version ? resolve(version) : reject(new Error(`Redis said ${reply.trim()}`));
+      }
+    });
+  });
 }
 
 // No-op throughput: the backlog is queued first, then a worker drains it (processing only).
@@ -135,16 +147,21 @@ async function limiter() {
     ratio: +(max / opts.limiterRate).toFixed(3) };
 }
 
-async function cleanup() {
-  phase = 'cleanup';
-  for (const item of opened) {
-    try {
-      if (item instanceof Queue) await item.obliterate({ force: true });
-      await item.close();
-    } catch (e) {
-      log(`cleanup: ${e.message}`);
+let cleaning;
+function cleanup() {
+  cleaning ??= (async () => {
+    stopping = true;
+    await adding.catch(() => {});
+    for (const item of opened) {
+      try {
+        if (item instanceof Queue) await item.obliterate({ force: true });
+        await item.close();
+      } catch (e) {
+        log(`cleanup: ${e.message}`);
+      }
     }
-  }
+  })();
+  return cleaning;
 }
 
 let code = 0;
@@ -159,5 +176,7 @@ try {
   result = { error: `${phase}: ${e.message}` };
 }
 await cleanup();
-clearTimeout(timer);
-finish(code, result);
+if (!timedOut) { // otherwise the timer prints the error and exits
+  clearTimeout(timer);
+  finish(code, result);
+}

@@ -2,6 +2,17 @@ package dev.parley.app;
 
 import dev.parley.core.Ids;
 import dev.parley.core.SecretBox;
+import dev.parley.contacts.ContactRoutes;
+import dev.parley.contacts.Contacts;
+import dev.parley.contacts.ContactsPersonalData;
+import dev.parley.contacts.Consents;
+import dev.parley.contacts.Gdpr;
+import dev.parley.contacts.ImportRoutes;
+import dev.parley.contacts.Imports;
+import dev.parley.contacts.ListRoutes;
+import dev.parley.contacts.Lists;
+import dev.parley.contacts.SuppressionRoutes;
+import dev.parley.contacts.Suppressions;
 import dev.parley.db.Database;
 import dev.parley.delivery.DeliveryEngine;
 import dev.parley.delivery.Ledger;
@@ -27,6 +38,7 @@ import dev.parley.tenancy.Credentials;
 import dev.parley.tenancy.LoginThrottle;
 import dev.parley.tenancy.OperatorRoutes;
 import dev.parley.tenancy.PasswordHasher;
+import dev.parley.tenancy.RetentionJob;
 import dev.parley.tenancy.Sessions;
 import dev.parley.tenancy.SettingsRoutes;
 import dev.parley.tenancy.TenantSettings;
@@ -75,6 +87,14 @@ public final class Parley implements AutoCloseable {
     private final Ledger ledger;
     private final Receipts receipts;
     private final String nodeId;
+    private final TenantSettings tenantSettings;
+    private final Consents consents;
+    private final Contacts contacts;
+    private final Lists lists;
+    private final Suppressions suppressions;
+    private final Imports imports;
+    private final Gdpr gdpr;
+    private final RetentionJob retention;
     private HttpServer http;
     private Api api;
     private DeliveryEngine engine;
@@ -110,6 +130,22 @@ public final class Parley implements AutoCloseable {
         this.ledger = new Ledger(clock, database.dialect());
         this.receipts = new Receipts(jdbi, database.dialect(), clock);
         this.nodeId = Ids.next("nod", clock);
+        this.tenantSettings = new TenantSettings(clock, audit);
+        this.consents = new Consents(clock);
+        this.contacts = new Contacts(clock, consents);
+        this.lists = new Lists(clock);
+        this.suppressions = new Suppressions(clock);
+        this.imports = new Imports(jdbi, database.dialect(), clock, lists, tenantSettings, config.dataDir());
+        // Every place personal data lives; the delivery engine adds its message and inbound parts here.
+        // The contact row goes last: erasing it removes what the others find by contact id.
+        this.gdpr = new Gdpr(jdbi, clock, audit, imports, java.util.List.of(
+                ContactsPersonalData.consentHistory(),
+                ContactsPersonalData.suppressions(),
+                ContactsPersonalData.importRejects(),
+                audit.personalData(),
+                new dev.parley.delivery.MessagesPersonalData(),
+                ContactsPersonalData.contact()));
+        this.retention = new RetentionJob(jdbi, clock, tenantSettings, java.util.List.of(imports.expiry(), audit.expiry()));
     }
 
     /** Opens the database and applies migrations, without serving anything (administrative commands). */
@@ -163,7 +199,12 @@ public final class Parley implements AutoCloseable {
         new AuthRoutes(users, sessions, new PasswordHasher(), throttle, audit, tenants, config.https()).register(api);
         new UserRoutes(jdbi, users, apiKeys, pages).register(api);
         new OperatorRoutes(tenants, pages).register(api);
-        new SettingsRoutes(jdbi, new TenantSettings(clock, audit), audit, pages).register(api);
+        new SettingsRoutes(jdbi, tenantSettings, audit, pages).register(api);
+        new ContactRoutes(jdbi, contacts, consents, gdpr, tenantSettings, pages).register(api);
+        new ListRoutes(jdbi, lists, pages).register(api);
+        new ImportRoutes(jdbi, imports, pages, config.maxImportBytes()).register(api);
+        new SuppressionRoutes(jdbi, suppressions, database.dialect(), clock, tenantSettings, pages, config.dataDir(),
+                config.maxImportBytes()).register(api);
         new ProviderRoutes(jdbi, providerStore, providerRegistry, audit, pages).register(api);
         new MessageRoutes(jdbi, ledger, providerStore, pages, clock, nudge).register(api);
         new QueueRoutes(jdbi, new QueueBoard(clock, nodes, providerRegistry), ledger, nudge).register(api);
@@ -187,6 +228,7 @@ public final class Parley implements AutoCloseable {
             return t;
         });
         housekeeping.scheduleWithFixedDelay(this::purgeExpired, 1, 10, TimeUnit.MINUTES);
+        housekeeping.scheduleWithFixedDelay(this::applyRetention, 2, 60, TimeUnit.MINUTES);
         log.info("Parley {} listening on http://{}:{} ({} database, role {})", Main.version(), config.host(), http.port(),
                 database.dialect().displayName(), config.role());
     }
@@ -200,6 +242,17 @@ public final class Parley implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             log.warn("Housekeeping failed; will try again", e);
+        }
+    }
+
+    private void applyRetention() {
+        try {
+            int n = retention.runOnce();
+            if (n > 0) {
+                log.info("Retention clean-up removed or anonymised {} rows", n);
+            }
+        } catch (RuntimeException e) {
+            log.warn("Retention clean-up failed; will try again", e);
         }
     }
 
@@ -229,6 +282,14 @@ public final class Parley implements AutoCloseable {
         return users;
     }
 
+    public Imports imports() {
+        return imports;
+    }
+
+    public RetentionJob retention() {
+        return retention;
+    }
+
     public Database database() {
         return database;
     }
@@ -255,6 +316,7 @@ public final class Parley implements AutoCloseable {
             nodes.stopped(nodeId);
         }
         providerRegistry.close();
+        imports.close();
         if (gcMetrics != null) {
             gcMetrics.close();
         }

@@ -74,6 +74,16 @@ public final class DeliveryBench implements Callable<Integer> {
     @Option(names = "--pool", defaultValue = "16")
     int pool;
 
+    @Option(names = "--rate", defaultValue = "200", description = "Provider rate limit for the pacing run (messages/s).")
+    int rate;
+
+    @Option(names = "--rate-messages", defaultValue = "3000", description = "Messages in the pacing run.")
+    int rateMessages;
+
+    @Option(names = "--anchor", negatable = true, defaultValue = "true",
+            description = "Also measure BullMQ on the local Redis in the same run (needs node and npm).")
+    boolean anchor;
+
     private final AtomicLong statements = new AtomicLong();
 
     @Option(names = "--profile", description = "Also print time spent per statement kind.")
@@ -108,6 +118,11 @@ public final class DeliveryBench implements Callable<Integer> {
             }
             out.put("throughput", runs);
             out.put("scheduling", lateness(bench));
+            out.put("pacing", pacing(bench));
+            if (anchor) {
+                out.put("anchorBullmq", BullmqAnchor.run(Math.min(messages, 100_000), 50, duePerSecond, dueSeconds, rate,
+                        rateMessages));
+            }
             if (profile) {
                 Map<String, String> prof = new LinkedHashMap<>();
                 timings.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue().get(), a.getValue().get()))
@@ -170,6 +185,39 @@ public final class DeliveryBench implements Callable<Integer> {
         r.put("p50LatenessMs", sorted.get(sorted.size() / 2));
         r.put("p99LatenessMs", sorted.get((int) Math.floor(sorted.size() * 0.99)));
         r.put("maxLatenessMs", sorted.getLast());
+        bench.clear();
+        return r;
+    }
+
+    private Map<String, Object> pacing(Bench bench) throws Exception {
+        String provider = bench.db.jdbi().inTransaction(h -> bench.providers.create(new TenantHandle(h, bench.tenantId),
+                "paced", "simulator", "sms", Map.of(), (double) rate, true)).id();
+        preload(bench, provider, rateMessages, null);
+        ConcurrentLinkedQueue<Long> at = new ConcurrentLinkedQueue<>();
+        DeliveryEngine engine = bench.engine(concurrency);
+        engine.onHandOff((m, t) -> at.add(t.toEpochMilli()));
+        Instant t0 = Instant.now();
+        engine.start();
+        while (at.size() < rateMessages) {
+            Thread.sleep(20);
+        }
+        Duration took = Duration.between(t0, Instant.now());
+        engine.close();
+        List<Long> times = new ArrayList<>(at);
+        Collections.sort(times);
+        int max = 0;
+        for (int i = 0, j = 0; i < times.size(); i++) {
+            while (times.get(i) - times.get(j) >= 1000) {
+                j++;
+            }
+            max = Math.max(max, i - j + 1);
+        }
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("rate", rate);
+        r.put("messages", rateMessages);
+        r.put("achievedPerSecond", round(rateMessages / (took.toMillis() / 1000.0)));
+        r.put("maxInAnySlidingSecond", max);
+        r.put("ratio", round(max / (double) rate));
         bench.clear();
         return r;
     }

@@ -35,6 +35,15 @@ public final class Tokens {
         }
     }
 
+    /**
+     * The stored form of a suppressed address: SHA-256 of {@code channel:address}, the address normalised
+     * (E.164 phone, lowercased email). Suppressions keep only this after an erasure; the delivery engine
+     * matches outgoing messages against it.
+     */
+    public static String addressHash(String channel, String normalisedAddress) {
+        return sha256(channel + ":" + normalisedAddress);
+    }
+
     public static byte[] hmac(byte[] key, String value) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");

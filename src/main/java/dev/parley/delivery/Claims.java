@@ -40,6 +40,24 @@ final class Claims {
         });
     }
 
+    /** The claimed rows whose address is suppressed on their channel for the lane's tenant. */
+    java.util.Set<String> suppressed(Lane lane, List<Claimed> claimed) {
+        if (claimed.isEmpty()) {
+            return java.util.Set.of();
+        }
+        java.util.Map<String, List<String>> byHash = new java.util.HashMap<>();
+        for (Claimed c : claimed) {
+            byHash.computeIfAbsent(dev.parley.core.Tokens.addressHash(c.channel(), c.to()), k -> new java.util.ArrayList<>()).add(c.id());
+        }
+        List<String> hits = jdbi.withHandle(h -> h.createQuery(
+                        "SELECT address_hash FROM suppression WHERE tenant_id = :tenant AND address_hash IN (<hashes>)")
+                .bind("tenant", lane.tenantId()).bindList("hashes", List.copyOf(byHash.keySet()))
+                .mapTo(String.class).list());
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        hits.forEach(h -> ids.addAll(byHash.getOrDefault(h, List.of())));
+        return ids;
+    }
+
     List<Claimed> claim(Lane lane, int n, int maxPriority, String node, Instant now, Duration lease) {
         if (n <= 0) {
             return List.of();

@@ -237,7 +237,13 @@ public final class DeliveryEngine implements AutoCloseable {
         if (!permits.tryAcquire(got.size())) {
             permits.acquireUninterruptibly(got.size());
         }
+        java.util.Set<String> blocked = claims.suppressed(lane, got);
         for (int i = 0; i < got.size(); i++) {
+            if (blocked.contains(got.get(i).id())) {
+                results.add(Outcomes.suppressed(got.get(i)));
+                permits.release();
+                continue;
+            }
             Instant slot = null;
             for (RateLimits.Reservation r : reservations) {
                 Instant s = r.slot(i);

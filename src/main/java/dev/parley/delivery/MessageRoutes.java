@@ -104,7 +104,8 @@ public final class MessageRoutes {
             if (!provider.channel().equals(b.channel()) || !provider.enabled()) {
                 throw new Failure.Invalid("providerId", "invalid", "the provider must be enabled and serve the " + b.channel() + " channel");
             }
-            return ledger.enqueue(th, new Ledger.NewMessage(b.channel(), b.to().trim(), b.from(), b.content().subject(),
+            String to = "email".equals(b.channel()) ? b.to().trim().toLowerCase(java.util.Locale.ROOT) : b.to().trim();
+            return ledger.enqueue(th, new Ledger.NewMessage(b.channel(), to, b.from(), b.content().subject(),
                     b.content().text(), b.content().html(), b.sendAt(), b.validUntil(), guarantee, 0, provider.id(),
                     null, null, b.tags(), b.metadata()));
         });

@@ -44,6 +44,12 @@ final class Outcomes {
                 "validUntil passed before it could be sent", null, -1, "expired", "validUntil " + c.validUntil());
     }
 
+    /** The address is suppressed on this channel: the message is blocked, never sent. */
+    static Settlement suppressed(Claimed c) {
+        return new Settlement(c.id(), c.tenantId(), c.attempt(), MessageStatus.SUPPRESSED, c.providerId(), null,
+                "the address is suppressed on this channel", null, -1, "suppressed", "blocked at send time");
+    }
+
     /** The row was claimed but its send provably never started; it goes back to the queue as it was. */
     static Settlement released(Claimed c, String why) {
         return new Settlement(c.id(), c.tenantId(), c.attempt(), MessageStatus.QUEUED, c.providerId(), null, null, null,

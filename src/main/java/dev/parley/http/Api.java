@@ -19,8 +19,12 @@ public final class Api {
         void handle(Context ctx, Principal who) throws Exception;
     }
 
-    /** One registered route. {@code idempotent} routes accept {@code Idempotency-Key}. */
-    public record Route(HandlerType method, String path, Access access, boolean idempotent, Handler handler) {}
+    /**
+     * One registered route. {@code idempotent} routes accept {@code Idempotency-Key}. {@code upload} routes
+     * take a file body up to {@code PARLEY_MAX_IMPORT_BYTES}, which the handler streams to disk with
+     * {@link Uploads}; every other route's body is limited to {@code PARLEY_MAX_BODY_BYTES}.
+     */
+    public record Route(HandlerType method, String path, Access access, boolean idempotent, Handler handler, boolean upload) {}
 
     private final List<Route> routes = new ArrayList<>();
 
@@ -37,6 +41,16 @@ public final class Api {
         return add(HandlerType.POST, path, access, true, handler);
     }
 
+    /** A POST whose body is a file ({@code text/csv} or multipart), read with {@link Uploads}. */
+    public Api upload(String path, Access access, Handler handler) {
+        return add(HandlerType.POST, path, access, false, handler, true);
+    }
+
+    /** A create-type {@link #upload}: accepts {@code Idempotency-Key}. */
+    public Api createUpload(String path, Access access, Handler handler) {
+        return add(HandlerType.POST, path, access, true, handler, true);
+    }
+
     public Api put(String path, Access access, Handler handler) {
         return add(HandlerType.PUT, path, access, false, handler);
     }
@@ -50,6 +64,10 @@ public final class Api {
     }
 
     private Api add(HandlerType method, String path, Access access, boolean idempotent, Handler handler) {
+        return add(method, path, access, idempotent, handler, false);
+    }
+
+    private Api add(HandlerType method, String path, Access access, boolean idempotent, Handler handler, boolean upload) {
         if (!path.startsWith("/v1/")) {
             throw new IllegalArgumentException("API routes live under /v1: " + path);
         }
@@ -58,7 +76,7 @@ public final class Api {
                 throw new IllegalArgumentException("route registered twice: " + method + " " + path);
             }
         }
-        routes.add(new Route(method, path, access, idempotent, handler));
+        routes.add(new Route(method, path, access, idempotent, handler, upload));
         return this;
     }
 

@@ -43,6 +43,7 @@ public final class HttpServer {
     private final RateLimiter rateLimiter;
     private final Health health;
     private final PrometheusMeterRegistry meters;
+    private final Set<String> uploadPaths;
     private Javalin app;
 
     public HttpServer(Settings settings, Api api, Authenticator authenticator, Idempotency idempotency,
@@ -54,6 +55,8 @@ public final class HttpServer {
         this.rateLimiter = rateLimiter;
         this.health = health;
         this.meters = meters;
+        this.uploadPaths = api.routes().stream().filter(Api.Route::upload).map(Api.Route::path)
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
     public HttpServer start() {
@@ -109,10 +112,21 @@ public final class HttpServer {
         if (ctx.path().startsWith("/v1/")) {
             ctx.header("Cache-Control", "no-store");
             long declared = ctx.contentLength();
-            if (declared > settings.maxBodyBytes()) {
-                throw new PayloadTooLarge(settings.maxBodyBytes());
+            long limit = bodyLimit(ctx);
+            if (declared > limit) {
+                throw new PayloadTooLarge(limit);
             }
         }
+    }
+
+    /**
+     * The body limit of a request: upload routes (matched by exact path, since none has a path parameter)
+     * stream files up to the import limit; everything else is JSON up to the body limit, which Javalin
+     * also enforces on chunked bodies as they are read.
+     */
+    private long bodyLimit(Context ctx) {
+        String path = ctx.path().endsWith("/") ? ctx.path().substring(0, ctx.path().length() - 1) : ctx.path();
+        return ctx.method() == HandlerType.POST && uploadPaths.contains(path) ? settings.maxUploadBytes() : settings.maxBodyBytes();
     }
 
     private static final String CLIENT_ADDRESS = "parley.clientAddress";
@@ -172,7 +186,7 @@ public final class HttpServer {
         final Principal caller = who;
         if (route.idempotent() && caller != null) {
             String scope = caller.tenantId() != null ? caller.tenantId() : "platform";
-            idempotency.run(ctx, scope, caller.actorId(), () -> route.handler().handle(ctx, caller));
+            idempotency.run(ctx, scope, caller.actorId(), route.upload(), () -> route.handler().handle(ctx, caller));
         } else {
             route.handler().handle(ctx, caller);
         }
@@ -270,8 +284,8 @@ public final class HttpServer {
     }
 
     /** 413: the declared or actual body is over the configured limit. */
-    static final class PayloadTooLarge extends RuntimeException {
-        PayloadTooLarge(long limit) {
+    public static final class PayloadTooLarge extends RuntimeException {
+        public PayloadTooLarge(long limit) {
             super("the body is larger than the limit of " + limit + " bytes", null, false, false);
         }
     }

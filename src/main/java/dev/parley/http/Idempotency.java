@@ -39,6 +39,15 @@ public final class Idempotency {
 
     /** Runs {@code action} under the request's key, if it has one. */
     public void run(Context ctx, String scope, String caller, ThrowingRunnable action) throws Exception {
+        run(ctx, scope, caller, false, action);
+    }
+
+    /**
+     * As {@link #run(Context, String, String, ThrowingRunnable)}. An {@code upload}'s body is a file streamed to
+     * disk, never read into memory, so its fingerprint is the method, path, query, media type (without
+     * the multipart boundary, which clients pick afresh per request) and declared length.
+     */
+    public void run(Context ctx, String scope, String caller, boolean upload, ThrowingRunnable action) throws Exception {
         String key = ctx.header(HEADER);
         if (key == null) {
             action.run();
@@ -49,7 +58,8 @@ public final class Idempotency {
         }
         // The caller is part of the fingerprint: another user or key of the tenant reusing the key gets a 422,
         // never the first caller's answer (which may hold a one-time secret).
-        String fingerprint = Tokens.sha256(caller + "\n" + ctx.method() + " " + ctx.path() + "\n" + ctx.body());
+        String fingerprint = Tokens.sha256(caller + "\n" + ctx.method() + " " + ctx.path() + "\n"
+                + (upload ? uploadShape(ctx) : ctx.body()));
         Optional<Stored> replay = reserve(scope, key, fingerprint);
         if (replay.isPresent()) {
             Stored stored = replay.get();
@@ -76,6 +86,11 @@ public final class Idempotency {
                 release(scope, key);
             }
         }
+    }
+
+    private static String uploadShape(Context ctx) {
+        String type = ctx.contentType() == null ? "" : ctx.contentType().split(";", 2)[0].trim();
+        return "?" + ctx.queryString() + "\n" + type + "\n" + ctx.contentLength();
     }
 
     private Optional<Stored> reserve(String scope, String key, String fingerprint) {

@@ -6,14 +6,14 @@ import dev.parley.http.RequestIds;
 import io.javalin.http.Context;
 
 /** Builds the audit actor of a request. */
-final class Actors {
+public final class Actors {
     private Actors() {}
 
-    static AuditLog.Actor of(Context ctx, Principal who) {
+    public static AuditLog.Actor of(Context ctx, Principal who) {
         return new AuditLog.Actor(who == null ? null : who.actorId(), null, HttpServer.clientAddress(ctx), RequestIds.of(ctx));
     }
 
-    static AuditLog.Actor anonymous(Context ctx, String label) {
+    public static AuditLog.Actor anonymous(Context ctx, String label) {
         return new AuditLog.Actor(null, label, HttpServer.clientAddress(ctx), RequestIds.of(ctx));
     }
 }

@@ -83,6 +83,51 @@ public final class AuditLog {
                 .list());
     }
 
+    /** Ages out the tenant's audit events older than {@code auditDays}. */
+    public Expiry expiry() {
+        return (th, retention, now) -> retention.auditDays() == null ? 0
+                : th.update("DELETE FROM audit_event WHERE tenant_id = :tenant AND at < :cutoff")
+                        .bind("cutoff", now.minus(java.time.Duration.ofDays(retention.auditDays()))).execute();
+    }
+
+    /**
+     * Scrubs a person's addresses out of the tenant's audit details and labels (erasure): every
+     * occurrence of each value becomes {@code [erased]}. Matching is on the stored JSON text.
+     */
+    public PersonalData personalData() {
+        return new PersonalData() {
+            @Override
+            public String section() {
+                return "auditEvents";
+            }
+
+            @Override
+            public Object export(dev.parley.db.TenantHandle th, Subject subject) {
+                return List.of();
+            }
+
+            @Override
+            public int erase(dev.parley.db.TenantHandle th, Subject subject) {
+                int n = 0;
+                for (String value : java.util.Arrays.asList(subject.phone(), subject.email())) {
+                    if (value == null) {
+                        continue;
+                    }
+                    String jsonValue = Json.write(value);
+                    String inner = jsonValue.substring(1, jsonValue.length() - 1);
+                    n += th.update("""
+                            UPDATE audit_event SET detail_json = REPLACE(detail_json, :value, '[erased]'),
+                                   actor_label = REPLACE(actor_label, :plain, '[erased]')
+                            WHERE tenant_id = :tenant AND (detail_json LIKE :pattern ESCAPE '!' OR actor_label = :plain)""")
+                            .bind("value", inner).bind("plain", value)
+                            .bind("pattern", "%" + inner.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%")
+                            .execute();
+                }
+                return n;
+            }
+        };
+    }
+
     private static String truncate(String value, int max) {
         return value == null || value.length() <= max ? value : value.substring(0, max);
     }

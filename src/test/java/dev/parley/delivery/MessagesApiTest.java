@@ -138,6 +138,18 @@ class MessagesApiTest {
     }
 
     @Test
+    void aSuppressedAddressIsNeverSentTo() {
+        Http.Response sup = http.post("/v1/suppressions").bearer(owner)
+                .json(Map.of("channel", "sms", "address", "+447911123456", "reason", "STOP")).send();
+        assertThat(sup.status()).as(sup.body()).isIn(200, 201);
+        String id = send(Map.of("channel", "sms", "to", "+447911123456", "content", Map.of("text", "no")));
+        JsonNode m = await(id, j -> j.get("status").asText().equals("suppressed"));
+        assertThat(m.get("events").findValuesAsText("type")).contains("suppressed").doesNotContain("sent");
+        assertThat(m.get("attempt").asInt()).isZero();
+        assertThat(m.get("providerMessageId").isNull()).isTrue();
+    }
+
+    @Test
     void badMessagesAreRefusedWithTheFieldNamed() {
         Http.Response r = http.post("/v1/messages").bearer(owner)
                 .json(Map.of("channel", "sms", "to", "07700900123", "content", Map.of("text", "x"))).send();

@@ -1,0 +1,189 @@
+package dev.parley.bench;
+
+import dev.parley.app.Config;
+import dev.parley.app.Parley;
+import dev.parley.contacts.ImportJob;
+import dev.parley.contacts.ImportRoutes;
+import dev.parley.core.Json;
+import dev.parley.tenancy.AuditLog;
+import java.io.BufferedWriter;
+import java.io.Reader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import org.postgresql.copy.CopyManager;
+import org.postgresql.core.BaseConnection;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code parley bench import}: generates a CSV of {@code --rows} contacts (5% invalid, 5% repeating an
+ * earlier row), imports it through the real import path ({@code Imports.accept} + {@code runHere}) into a
+ * fresh PostgreSQL schema and a fresh H2 database, and times PostgreSQL's own {@code COPY} of the same
+ * file into a plain table as the physical ceiling. Prints rows/s, peak heap and the ratio as JSON.
+ */
+@Command(name = "import", mixinStandardHelpOptions = true, description = "Benchmark the CSV import on PostgreSQL and H2.")
+public final class ImportBench implements Callable<Integer> {
+    @Option(names = "--rows", defaultValue = "1000000", description = "Rows in the generated file (default ${DEFAULT-VALUE}).")
+    int rows;
+
+    @Option(names = "--db-url", defaultValue = "jdbc:postgresql://127.0.0.1:5432/postgres",
+            description = "PostgreSQL to measure on; a fresh schema is made and dropped (default ${DEFAULT-VALUE}). 'none' skips PostgreSQL.")
+    String dbUrl;
+
+    @Option(names = "--db-user", defaultValue = "postgres", description = "PostgreSQL user.")
+    String dbUser;
+
+    @Option(names = "--db-password", defaultValue = "", description = "PostgreSQL password.")
+    String dbPassword;
+
+    @Option(names = "--skip-h2", description = "Measure PostgreSQL only.")
+    boolean skipH2;
+
+    @Override
+    public Integer call() throws Exception {
+        Path dir = Files.createTempDirectory("parley-bench-import-");
+        try {
+            Path csv = dir.resolve("contacts.csv");
+            long t0 = System.nanoTime();
+            generate(csv, rows);
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("benchmark", "import");
+            out.put("rows", rows);
+            out.put("fileBytes", Files.size(csv));
+            out.put("generateSeconds", seconds(t0));
+            if (!"none".equals(dbUrl)) {
+                String schema = "bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+                try (Connection c = DriverManager.getConnection(dbUrl, dbUser, dbPassword)) {
+                    c.createStatement().execute("CREATE SCHEMA " + schema);
+                }
+                try {
+                    Map<String, String> settings = new HashMap<>();
+                    settings.put("PARLEY_DATA_DIR", dir.resolve("pg").toString());
+                    settings.put("PARLEY_DB_URL", dbUrl + (dbUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema);
+                    settings.put("PARLEY_DB_USER", dbUser);
+                    settings.put("PARLEY_DB_PASSWORD", dbPassword);
+                    settings.put("PARLEY_SECRET", "bench-secret-bench-secret-bench-secret-0123");
+                    Map<String, Object> pg = run(settings, csv);
+                    double copySeconds = copyCeiling(schema, csv);
+                    pg.put("copySeconds", copySeconds);
+                    pg.put("copyRowsPerSecond", Math.round(rows / copySeconds));
+                    pg.put("ratioToCopy", Math.round((double) pg.get("seconds") / copySeconds * 100) / 100.0);
+                    out.put("postgresql", pg);
+                } finally {
+                    try (Connection c = DriverManager.getConnection(dbUrl, dbUser, dbPassword)) {
+                        c.createStatement().execute("DROP SCHEMA " + schema + " CASCADE");
+                    }
+                }
+            }
+            if (!skipH2) {
+                out.put("h2", run(Map.of("PARLEY_DATA_DIR", dir.resolve("h2").toString()), csv));
+            }
+            out.put("machine", Machine.describe());
+            System.out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(out));
+            return 0;
+        } finally {
+            try (var paths = Files.walk(dir)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private Map<String, Object> run(Map<String, String> settings, Path csv) {
+        Config config = Config.resolve(settings, Map.of());
+        try (Parley parley = Parley.open(config)) {
+            var tenant = parley.tenants().create("Bench", "bench-" + UUID.randomUUID() + "@bench.test", null, AuditLog.Actor.system("bench"));
+            var options = ImportRoutes.options(Map.of("listName", "bench", "region", "GB", "unmappedAsAttributes", "true"));
+            System.gc();
+            resetPeaks();
+            long cpu0 = Machine.processCpuMillis();
+            long t0 = System.nanoTime();
+            ImportJob job = parley.imports().accept(tenant.tenantId(), csv, "contacts.csv", options, null, true);
+            ImportJob done = parley.imports().runHere(tenant.tenantId(), job, csv, j -> { });
+            double seconds = seconds(t0);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("database", parley.database().dialect().displayName());
+            m.put("status", done.status());
+            m.put("seconds", seconds);
+            m.put("rowsPerSecond", Math.round(rows / seconds));
+            m.put("imported", done.imported());
+            m.put("updated", done.updated());
+            m.put("unchanged", done.unchanged());
+            m.put("rejected", done.rejected());
+            m.put("peakHeapMiB", peakHeapMiB());
+            m.put("processCpuSeconds", (Machine.processCpuMillis() - cpu0) / 1000.0);
+            return m;
+        }
+    }
+
+    /** PostgreSQL's own COPY of the same file into a plain table without indexes: the ceiling. */
+    private double copyCeiling(String schema, Path csv) throws Exception {
+        try (Connection c = DriverManager.getConnection(dbUrl, dbUser, dbPassword)) {
+            c.createStatement().execute("CREATE TABLE " + schema + ".raw_copy (phone text, email text, first_name text, last_name text, city text)");
+            long t0 = System.nanoTime();
+            try (Reader in = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
+                new CopyManager(c.unwrap(BaseConnection.class)).copyIn(
+                        "COPY " + schema + ".raw_copy FROM STDIN WITH (FORMAT csv, HEADER true)", in);
+            }
+            return seconds(t0);
+        }
+    }
+
+    /** Unique GB mobiles and emails; every 20th row is invalid, every 20th (offset) repeats an earlier row. */
+    static void generate(Path csv, int rows) throws Exception {
+        Random random = new Random(42);
+        String[] first = {"Ann", "Bola", "Chen", "Dara", "Emeka", "Fatima", "Gareth", "Hana", "Ifeoma", "Jon"};
+        String[] last = {"Smith", "Okafor", "Li", "Jones", "Adeyemi", "Khan", "Evans", "Sato", "Nwosu", "Brown"};
+        String[] city = {"London", "Lagos", "Leeds", "Abuja", "Cardiff", "Manchester", "Kano", "Bristol"};
+        try (BufferedWriter w = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
+            w.write("Mobile,Email,First Name,Surname,City\n");
+            for (int i = 0; i < rows; i++) {
+                int n = i;
+                if (i % 20 == 7 && i > 100) {
+                    n = random.nextInt(i - 1);
+                }
+                String phone = String.format("+4479%08d", n);
+                String email = "person" + n + "@example.com";
+                if (i % 20 == 3) {
+                    phone = i % 40 == 3 ? "12345" : phone;
+                    email = i % 40 == 3 ? email : "person" + n + "@@example";
+                }
+                w.write(phone + "," + email + "," + first[n % first.length] + "," + last[(n / 10) % last.length] + ","
+                        + city[n % city.length] + "\n");
+            }
+        }
+    }
+
+    private static void resetPeaks() {
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                pool.resetPeakUsage();
+            }
+        }
+    }
+
+    private static long peakHeapMiB() {
+        long sum = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                sum += pool.getPeakUsage().getUsed();
+            }
+        }
+        return sum / (1024 * 1024);
+    }
+
+    private static double seconds(long t0) {
+        return Math.round((System.nanoTime() - t0) / 1e7) / 100.0;
+    }
+}

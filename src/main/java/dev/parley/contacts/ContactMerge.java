@@ -1,0 +1,310 @@
+package dev.parley.contacts;
+
+import dev.parley.core.Ids;
+import dev.parley.core.Json;
+import dev.parley.db.BulkInsert;
+import dev.parley.db.Dialect;
+import dev.parley.db.TenantHandle;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Applies one chunk of import rows to the tenant's contacts in the caller's transaction, set-based: one
+ * lookup of every phone and email the chunk names, the decisions in memory, then bulk inserts of new
+ * contacts and memberships, one batch of updates, one bulk insert of rejects.
+ *
+ * <p>De-duplication: a row whose phone or email belongs to a contact (already stored, or made by an
+ * earlier row of the same chunk) updates that contact by the policy — {@code fillBlanks} fills only
+ * empty fields and absent attributes, {@code overwrite} replaces every field the row has a value for; a
+ * blank cell never erases. A row whose phone belongs to one contact and email to another is rejected.
+ * Consent given with an import never lifts an {@code optedOut}.
+ */
+final class ContactMerge {
+    enum Policy { fillBlanks, overwrite }
+
+    /** What a chunk did. */
+    record Counts(long imported, long updated, long unchanged, long rejected) {}
+
+    private static final class Working {
+        final String id;
+        final boolean isNew;
+        String phone;
+        String email;
+        String firstName;
+        String lastName;
+        String timezone;
+        String locale;
+        Map<String, Object> attributes;
+        String smsConsent;
+        String emailConsent;
+        boolean dirty;
+        boolean member;
+
+        Working(String id, boolean isNew) {
+            this.id = id;
+            this.isNew = isNew;
+        }
+    }
+
+    private final Dialect dialect;
+    private final Clock clock;
+
+    ContactMerge(Dialect dialect, Clock clock) {
+        this.dialect = dialect;
+        this.clock = clock;
+    }
+
+    /**
+     * @param consent channel → status to give the chunk's contacts ({@code source} names the import); may be empty
+     */
+    Counts apply(TenantHandle th, String importId, String listId, Policy policy, Map<String, String> consent,
+                 List<RowReader.Row> rows, List<String> headers) {
+        Instant now = clock.instant();
+        Map<String, Working> byPhone = new HashMap<>();
+        Map<String, Working> byEmail = new HashMap<>();
+        load(th, dialect, rows, byPhone, byEmail);
+        List<Working> touched = new ArrayList<>();
+        List<RowReader.Row> rejects = new ArrayList<>();
+        List<String> rejectReasons = new ArrayList<>();
+        long imported = 0;
+        long updated = 0;
+        long unchanged = 0;
+        for (RowReader.Row row : rows) {
+            if (row.input() == null) {
+                rejects.add(row);
+                rejectReasons.add(row.problem());
+                continue;
+            }
+            ContactInput in = row.input();
+            Working byP = in.phone() == null ? null : byPhone.get(in.phone());
+            Working byE = in.email() == null ? null : byEmail.get(in.email());
+            if (byP != null && byE != null && byP != byE) {
+                rejects.add(row);
+                rejectReasons.add("the phone number belongs to one contact and the email address to another");
+                continue;
+            }
+            Working target = byP != null ? byP : byE;
+            if (target == null) {
+                target = new Working(Ids.next("ctc", clock), true);
+                target.attributes = new LinkedHashMap<>();
+                target.smsConsent = "unknown";
+                target.emailConsent = "unknown";
+                merge(target, in, Policy.overwrite, byPhone, byEmail);
+                imported++;
+            } else if (merge(target, in, policy, byPhone, byEmail)) {
+                target.dirty = true;
+                updated++;
+            } else {
+                unchanged++;
+            }
+            if (!target.member) {
+                target.member = true;
+                touched.add(target);
+            }
+        }
+        write(th, importId, listId, consent, touched, rejects, rejectReasons, headers, now);
+        return new Counts(imported, updated, unchanged, rejects.size());
+    }
+
+    private static void load(TenantHandle th, Dialect dialect, List<RowReader.Row> rows, Map<String, Working> byPhone,
+                             Map<String, Working> byEmail) {
+        List<String> phones = new ArrayList<>();
+        List<String> emails = new ArrayList<>();
+        for (RowReader.Row r : rows) {
+            if (r.input() != null) {
+                if (r.input().phone() != null) {
+                    phones.add(r.input().phone());
+                }
+                if (r.input().email() != null) {
+                    emails.add(r.input().email());
+                }
+            }
+        }
+        String select = """
+                SELECT c.id, c.phone, c.email, c.first_name, c.last_name, c.timezone, c.locale, c.attributes_json,
+                       c.sms_consent, c.email_consent FROM\s""";
+        Map<String, Working> byId = new HashMap<>();
+        for (var pass : List.of(Map.entry("phone", phones), Map.entry("email", emails))) {
+            if (pass.getValue().isEmpty()) {
+                continue;
+            }
+            dialect.bindKeys(th.query(select + dialect.keyedRows("contact", pass.getKey())), pass.getValue())
+                    .map((rs, ctx) -> {
+                        Working w = byId.get(rs.getString("id"));
+                        if (w == null) {
+                            w = new Working(rs.getString("id"), false);
+                            w.phone = rs.getString("phone");
+                            w.email = rs.getString("email");
+                            w.firstName = rs.getString("first_name");
+                            w.lastName = rs.getString("last_name");
+                            w.timezone = rs.getString("timezone");
+                            w.locale = rs.getString("locale");
+                            w.attributes = ContactStore.attributes(rs.getString("attributes_json"));
+                            w.smsConsent = rs.getString("sms_consent");
+                            w.emailConsent = rs.getString("email_consent");
+                            byId.put(w.id, w);
+                        }
+                        return w;
+                    })
+                    .forEach(w -> {
+                        if (w.phone != null) {
+                            byPhone.put(w.phone, w);
+                        }
+                        if (w.email != null) {
+                            byEmail.put(w.email, w);
+                        }
+                    });
+        }
+    }
+
+    /** Merges {@code in} into {@code w}; returns true when anything changed. The caller has checked the addresses are free. */
+    private static boolean merge(Working w, ContactInput in, Policy policy, Map<String, Working> byPhone, Map<String, Working> byEmail) {
+        boolean overwrite = policy == Policy.overwrite;
+        boolean changed = false;
+        if (in.phone() != null && !in.phone().equals(w.phone) && (overwrite || w.phone == null)) {
+            if (w.phone != null) {
+                byPhone.remove(w.phone);
+            }
+            w.phone = in.phone();
+            byPhone.put(w.phone, w);
+            changed = true;
+        }
+        if (in.email() != null && !in.email().equals(w.email) && (overwrite || w.email == null)) {
+            if (w.email != null) {
+                byEmail.remove(w.email);
+            }
+            w.email = in.email();
+            byEmail.put(w.email, w);
+            changed = true;
+        }
+        String v;
+        if ((v = pick(w.firstName, in.firstName(), overwrite)) != null) {
+            w.firstName = v;
+            changed = true;
+        }
+        if ((v = pick(w.lastName, in.lastName(), overwrite)) != null) {
+            w.lastName = v;
+            changed = true;
+        }
+        if ((v = pick(w.timezone, in.timezone(), overwrite)) != null) {
+            w.timezone = v;
+            changed = true;
+        }
+        if ((v = pick(w.locale, in.locale(), overwrite)) != null) {
+            w.locale = v;
+            changed = true;
+        }
+        for (Map.Entry<String, Object> a : in.attributes().entrySet()) {
+            Object current = w.attributes.get(a.getKey());
+            if (current == null || (overwrite && !Objects.equals(current, a.getValue()))) {
+                w.attributes.put(a.getKey(), a.getValue());
+                changed = true;
+            }
+        }
+        return changed;
+    }
+
+    /** The new value of a field, or null when it stays as it is. */
+    private static String pick(String current, String given, boolean overwrite) {
+        if (given == null || given.equals(current)) {
+            return null;
+        }
+        return current == null || overwrite ? given : null;
+    }
+
+    private void write(TenantHandle th, String importId, String listId, Map<String, String> consent, List<Working> touched,
+                       List<RowReader.Row> rejects, List<String> reasons, List<String> headers, Instant now) {
+        var h = th.raw();
+        String tenant = th.tenantId();
+        String source = "import:" + importId;
+        BulkInsert contacts = dialect.bulkInsert(h, "contact", List.of("id", "tenant_id", "phone", "email", "first_name", "last_name",
+                "timezone", "locale", "attributes_json", "sms_consent", "sms_consent_source", "sms_consent_at", "email_consent",
+                "email_consent_source", "email_consent_at", "created_at", "updated_at"));
+        BulkInsert newMembers = dialect.bulkInsert(h, "list_member", List.of("list_id", "contact_id", "tenant_id", "added_at"));
+        BulkInsert events = dialect.bulkInsert(h, "consent_event",
+                List.of("id", "tenant_id", "contact_id", "channel", "status", "source", "actor_id", "at"));
+        var updates = h.prepareBatch("""
+                UPDATE contact SET phone = :phone, email = :email, first_name = :first, last_name = :last, timezone = :tz,
+                       locale = :locale, attributes_json = :attrs, sms_consent = :sms, email_consent = :emailConsent,
+                       sms_consent_source = CASE WHEN sms_consent = :sms THEN sms_consent_source ELSE :source END,
+                       sms_consent_at = CASE WHEN sms_consent = :sms THEN sms_consent_at ELSE :now END,
+                       email_consent_source = CASE WHEN email_consent = :emailConsent THEN email_consent_source ELSE :source END,
+                       email_consent_at = CASE WHEN email_consent = :emailConsent THEN email_consent_at ELSE :now END,
+                       updated_at = :now
+                WHERE tenant_id = :tenant AND id = :id""");
+        var oldMembers = h.prepareBatch("""
+                INSERT INTO list_member (list_id, contact_id, tenant_id, added_at)
+                SELECT :list, :contact, :tenant, :now FROM (VALUES (1)) AS one (x)
+                WHERE NOT EXISTS (SELECT 1 FROM list_member WHERE list_id = :list AND contact_id = :contact)""");
+        int updateCount = 0;
+        int oldMemberCount = 0;
+        for (Working w : touched) {
+            boolean consentChanged = applyConsent(w, consent, events, tenant, source, now);
+            if (w.isNew) {
+                contacts.add(w.id, tenant, w.phone, w.email, w.firstName, w.lastName, w.timezone, w.locale, Json.write(w.attributes),
+                        w.smsConsent, w.smsConsent.equals("unknown") ? null : source, w.smsConsent.equals("unknown") ? null : now,
+                        w.emailConsent, w.emailConsent.equals("unknown") ? null : source, w.emailConsent.equals("unknown") ? null : now,
+                        now, now);
+                if (listId != null) {
+                    newMembers.add(listId, w.id, tenant, now);
+                }
+                continue;
+            }
+            if (w.dirty || consentChanged) {
+                updates.bind("phone", w.phone).bind("email", w.email).bind("first", w.firstName).bind("last", w.lastName)
+                        .bind("tz", w.timezone).bind("locale", w.locale).bind("attrs", Json.write(w.attributes))
+                        .bind("sms", w.smsConsent).bind("emailConsent", w.emailConsent).bind("source", source)
+                        .bind("now", now).bind("tenant", tenant).bind("id", w.id).add();
+                updateCount++;
+            }
+            if (listId != null) {
+                oldMembers.bind("list", listId).bind("contact", w.id).bind("tenant", tenant).bind("now", now).add();
+                oldMemberCount++;
+            }
+        }
+        contacts.flush();
+        if (updateCount > 0) {
+            updates.execute();
+        }
+        newMembers.flush();
+        if (oldMemberCount > 0) {
+            oldMembers.execute();
+        }
+        events.flush();
+        if (!rejects.isEmpty()) {
+            BulkInsert rejected = dialect.bulkInsert(h, "import_reject", List.of("import_id", "tenant_id", "line", "reason", "record"));
+            for (int i = 0; i < rejects.size(); i++) {
+                RowReader.Row r = rejects.get(i);
+                String reason = reasons.get(i);
+                rejected.add(importId, tenant, r.line(), reason.length() > 500 ? reason.substring(0, 500) : reason,
+                        CsvText.record(r.fields(), 200_000));
+            }
+            rejected.flush();
+        }
+    }
+
+    /** Applies the import's consent to {@code w}, never lifting an opt-out; queues the history events. */
+    private boolean applyConsent(Working w, Map<String, String> consent, BulkInsert events, String tenant, String source, Instant now) {
+        boolean changed = false;
+        for (Map.Entry<String, String> c : consent.entrySet()) {
+            String current = c.getKey().equals("sms") ? w.smsConsent : w.emailConsent;
+            if (current.equals(c.getValue()) || current.equals("optedOut")) {
+                continue;
+            }
+            if (c.getKey().equals("sms")) {
+                w.smsConsent = c.getValue();
+            } else {
+                w.emailConsent = c.getValue();
+            }
+            events.add(Ids.next("cev", clock), tenant, w.id, c.getKey(), c.getValue(), source, null, now);
+            changed = true;
+        }
+        return changed;
+    }
+}

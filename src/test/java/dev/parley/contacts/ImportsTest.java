@@ -1,0 +1,218 @@
+package dev.parley.contacts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.testing.Databases;
+import dev.parley.testing.Http;
+import dev.parley.testing.TestDatabase;
+import dev.parley.testing.TestServer;
+import java.io.InputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ArgumentsSource;
+
+/** CSV imports with real files (src/test/resources/imports), on H2 and PostgreSQL. */
+@ParameterizedClass
+@ArgumentsSource(Databases.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ImportsTest {
+    @Parameter
+    TestDatabase.Kind kind;
+
+    TestServer server;
+    Http http;
+    String owner;
+
+    @BeforeParameterizedClassInvocation
+    void start(TestDatabase.Kind kind) {
+        server = TestServer.start(kind, Map.of("PARLEY_MAX_IMPORT_BYTES", "2000000"));
+        http = server.http();
+        server.tenant("Imports", "owner@imports.test", "owner-password-i");
+        owner = server.login("owner@imports.test", "owner-password-i");
+    }
+
+    @AfterParameterizedClassInvocation
+    void stop() {
+        server.close();
+    }
+
+    static byte[] fixture(String name) {
+        try (InputStream in = ImportsTest.class.getResourceAsStream("/imports/" + name)) {
+            return in.readAllBytes();
+        } catch (Exception e) {
+            throw new AssertionError("missing fixture " + name, e);
+        }
+    }
+
+    Http.Response upload(String path, byte[] file, String query) {
+        return http.post(path + "?" + query).bearer(owner).raw("text/csv", file).send();
+    }
+
+    /** Starts an import and waits (polling, with a deadline) until it has finished. */
+    JsonNode importAndWait(byte[] file, String query) {
+        Http.Response created = upload("/v1/imports", file, query);
+        assertThat(created.status()).as(created.body()).isEqualTo(202);
+        return waitFor(created.json().get("id").asText());
+    }
+
+    JsonNode waitFor(String id) {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        while (Instant.now().isBefore(deadline)) {
+            JsonNode job = http.get("/v1/imports/" + id).bearer(owner).send().json();
+            String status = job.get("status").asText();
+            if (!status.equals("queued") && !status.equals("running")) {
+                return job;
+            }
+            Thread.onSpinWait();
+        }
+        throw new AssertionError("import " + id + " did not finish in time");
+    }
+
+    static String q(String listName) {
+        return "listName=" + URLEncoder.encode(listName, StandardCharsets.UTF_8) + "&region=GB";
+    }
+
+    JsonNode contactByPhone(String phone) {
+        JsonNode page = http.get("/v1/contacts?phone=" + URLEncoder.encode(phone, StandardCharsets.UTF_8)).bearer(owner).send().json();
+        return page.get("data").size() == 0 ? null : page.get("data").get(0);
+    }
+
+    @Test
+    void quotedCommasAndDoubledQuotesAreRead() {
+        JsonNode job = importAndWait(fixture("quoted-commas.csv"), q("quoted") + "&unmappedAsAttributes=true");
+        assertThat(job.get("status").asText()).isEqualTo("completed");
+        assertThat(job.get("imported").asLong()).isEqualTo(2);
+        JsonNode bob = contactByPhone("+447911123457");
+        assertThat(bob.get("lastName").asText()).isEqualTo("O\"Neil");
+        assertThat(bob.get("email").asText()).isEqualTo("bob@example.com");
+        assertThat(contactByPhone("+447911123456").get("attributes").get("City").asText()).isEqualTo("London, UK");
+    }
+
+    @Test
+    void embeddedNewlinesStayInTheirField() {
+        JsonNode job = importAndWait(fixture("embedded-newlines.csv"), q("newlines") + "&unmappedAsAttributes=true");
+        assertThat(job.get("imported").asLong()).isEqualTo(2);
+        assertThat(contactByPhone("+447911123460").get("attributes").get("notes").asText()).isEqualTo("line one\nline two\nline three");
+    }
+
+    @Test
+    void bomAndSemicolonsAreDetected() {
+        Http.Response preview = upload("/v1/imports/preview", fixture("bom-semicolons.csv"), "region=GB");
+        assertThat(preview.status()).as(preview.body()).isEqualTo(200);
+        assertThat(preview.json().get("encoding").asText()).isEqualTo("UTF-8 (BOM)");
+        assertThat(preview.json().get("delimiter").asText()).isEqualTo(";");
+        assertThat(preview.json().get("headers").get(0).asText()).isEqualTo("phone");
+        JsonNode job = importAndWait(fixture("bom-semicolons.csv"), q("bom"));
+        assertThat(job.get("imported").asLong()).isEqualTo(2);
+    }
+
+    @Test
+    void blankLinesAreSkipped() {
+        JsonNode job = importAndWait(fixture("blank-lines.csv"), q("blank"));
+        assertThat(job.get("processed").asLong()).isEqualTo(2);
+        assertThat(job.get("imported").asLong()).isEqualTo(2);
+        assertThat(job.get("rejected").asLong()).isZero();
+    }
+
+    @Test
+    void duplicateRowsMergeIntoOneContactAndRerunCreatesNoTwins() {
+        JsonNode job = importAndWait(fixture("duplicates.csv"), q("dups"));
+        assertThat(job.get("imported").asLong()).isEqualTo(1);
+        assertThat(job.get("unchanged").asLong() + job.get("updated").asLong()).isEqualTo(3);
+        JsonNode again = importAndWait(fixture("duplicates.csv"), q("dups"));
+        assertThat(again.get("imported").asLong()).isZero();
+        JsonNode all = http.get("/v1/contacts?email=ivy@example.com").bearer(owner).send().json();
+        assertThat(all.get("data")).hasSize(1);
+        assertThat(all.get("data").get(0).get("firstName").asText()).isEqualTo("Ivy");
+    }
+
+    @Test
+    void invalidNumbersAndEmailsAreRejectedWithLineAndReason() {
+        JsonNode job = importAndWait(fixture("invalid.csv"), q("invalid"));
+        assertThat(job.get("imported").asLong()).isEqualTo(1);
+        assertThat(job.get("rejected").asLong()).isEqualTo(4);
+        Http.Response rejects = http.get("/v1/imports/" + job.get("id").asText() + "/rejects").bearer(owner).send();
+        assertThat(rejects.status()).isEqualTo(200);
+        assertThat(rejects.header("Content-Type")).startsWith("text/csv");
+        String[] lines = rejects.body().split("\r\n");
+        assertThat(lines[0]).isEqualTo("line,reason,phone,email,first name");
+        assertThat(lines).hasSize(5);
+        assertThat(lines[1]).startsWith("2,").contains("12345").contains("Bad1");
+        assertThat(lines[4]).startsWith("5,").contains("not a valid address").contains("Bad4");
+        assertThat(contactByPhone("+447911123500")).as("a row is never stored half-valid").isNull();
+    }
+
+    @Test
+    void nationalNumbersAreReadInTheGivenRegion() {
+        JsonNode job = importAndWait(fixture("national-gb.csv"), q("national"));
+        assertThat(job.get("imported").asLong()).as(job.toString()).isEqualTo(3);
+        assertThat(contactByPhone("+447911123510").get("firstName").asText()).isEqualTo("Nat1");
+        assertThat(contactByPhone("+447911123511").get("firstName").asText()).isEqualTo("Nat2");
+        assertThat(contactByPhone("+442079460018").get("firstName").asText()).isEqualTo("Landline");
+    }
+
+    @Test
+    void fileWithNoValidRowsCompletesWithEveryRowRejected() {
+        JsonNode job = importAndWait(fixture("no-valid-rows.csv"), q("none"));
+        assertThat(job.get("status").asText()).isEqualTo("completed");
+        assertThat(job.get("imported").asLong()).isZero();
+        assertThat(job.get("rejected").asLong()).isEqualTo(2);
+    }
+
+    @Test
+    void emptyFileIsRefusedWithAReason() {
+        Http.Response r = upload("/v1/imports", fixture("empty.csv"), q("empty"));
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().get("detail").asText()).contains("empty");
+    }
+
+    @Test
+    void truncatedFileKeepsCompleteRowsAndRejectsTheCutOne() {
+        JsonNode job = importAndWait(fixture("truncated.csv"), q("truncated"));
+        assertThat(job.get("status").asText()).isEqualTo("completed");
+        assertThat(job.get("imported").asLong()).isEqualTo(1);
+        assertThat(job.get("rejected").asLong()).isEqualTo(1);
+        String rejects = http.get("/v1/imports/" + job.get("id").asText() + "/rejects").bearer(owner).send().body();
+        assertThat(rejects).contains("cut short");
+        assertThat(contactByPhone("+447911123521")).isNull();
+    }
+
+    @Test
+    void binaryFilesAreRefusedWithAReason() {
+        byte[] binary = new byte[4096];
+        new java.util.Random(7).nextBytes(binary);
+        binary[10] = 0;
+        Http.Response r = upload("/v1/imports", binary, q("binary"));
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().get("detail").asText()).contains("binary");
+        byte[] xlsx = {'P', 'K', 3, 4, 20, 0, 6, 0};
+        assertThat(upload("/v1/imports/preview", xlsx, "").json().get("detail").asText()).contains("xlsx");
+        byte[] utf16 = "\uFEFFphone,email\n".getBytes(StandardCharsets.UTF_16LE);
+        byte[] withBom = new byte[utf16.length];
+        System.arraycopy(utf16, 0, withBom, 0, utf16.length);
+        assertThat(upload("/v1/imports", withBom, q("utf16")).json().get("detail").asText()).contains("UTF-16");
+    }
+
+    @Test
+    void tenThousandColumnHeaderIsRefused() {
+        StringBuilder header = new StringBuilder("phone");
+        for (int i = 1; i < 10_000; i++) {
+            header.append(",c").append(i);
+        }
+        byte[] file = (header + "\n+447911123530" + ",x".repeat(9_999) + "\n").getBytes(StandardCharsets.UTF_8);
+        Http.Response r = upload("/v1/imports", file, q("wide"));
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().get("detail").asText()).contains("more than 1000 columns");
+        assertThat(http.get("/v1/imports").bearer(owner).send().body()).doesNotContain("wide");
+    }
+}
