@@ -95,6 +95,8 @@ public final class ListRoutes {
 
     private void removeMembers(Context ctx, Principal who) {
         String id = Replies.pathId(ctx, "id", "lst", "list");
+        // A missing or foreign list is a 404 whatever the body: a DELETE's body is easy to leave out.
+        jdbi.useHandle(h -> lists.get(new TenantHandle(h, who.tenantId()), id));
         List<String> ids = contactIds(ctx);
         int removed = jdbi.inTransaction(h -> lists.remove(new TenantHandle(h, who.tenantId()), id, ids));
         Replies.json(ctx, 200, Map.of("removed", removed));

@@ -3,6 +3,7 @@ package dev.parley.http;
 import dev.parley.core.Failure;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -35,7 +36,9 @@ public final class Checks {
     }
 
     public Checks email(String field, String value) {
-        if (value != null && (value.length() > 320 || !EMAIL.matcher(value.trim()).matches())) {
+        // The limit applies to the stored, lower-cased form, which can be longer ("İ" becomes "i̇").
+        if (value != null && (value.length() > 320 || value.trim().toLowerCase(Locale.ROOT).length() > 320
+                || !EMAIL.matcher(value.trim()).matches())) {
             add(field, "invalid", field + " is not a valid email address");
         }
         return this;

@@ -12,12 +12,19 @@ import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -85,7 +92,10 @@ public final class HttpServer {
         cfg.router.ignoreTrailingSlashes = true;
         cfg.jsonMapper(new JavalinJackson(Json.mapper(), true));
         cfg.staticFiles.enableWebjars();
-        cfg.jetty.modifyServer(server -> server.setStopTimeout(settings.shutdownGrace().toMillis()));
+        cfg.jetty.modifyServer(server -> {
+            server.setStopTimeout(settings.shutdownGrace().toMillis());
+            server.setErrorHandler(new JettyProblems());
+        });
 
         cfg.routes.before(this::beforeEveryRequest);
         cfg.requestLogger.http(this::afterEveryRequest);
@@ -111,11 +121,16 @@ public final class HttpServer {
         }
         if (ctx.path().startsWith("/v1/")) {
             ctx.header("Cache-Control", "no-store");
-            long declared = ctx.contentLength();
+            // The long form: the int one answers -1 for a length beyond 2 GiB, which would let it through.
+            long declared = ctx.req().getContentLengthLong();
             long limit = bodyLimit(ctx);
             if (declared > limit) {
                 throw new PayloadTooLarge(limit);
             }
+        }
+        // Javalin decodes path parameters with URLDecoder, which throws on a bad escape such as %uD800.
+        if (!decodable(ctx.req().getRequestURI())) {
+            throw new Failure.Invalid("path", "malformed", "the path is not valid percent-encoding");
         }
     }
 
@@ -130,6 +145,18 @@ public final class HttpServer {
     }
 
     private static final String CLIENT_ADDRESS = "parley.clientAddress";
+
+    private static boolean decodable(String rawPath) {
+        if (rawPath == null || rawPath.indexOf('%') < 0) {
+            return true;
+        }
+        try {
+            java.net.URLDecoder.decode(rawPath, StandardCharsets.UTF_8);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
 
     /** The caller's address: the socket peer, or the first {@code X-Forwarded-For} hop behind a trusted proxy. */
     public static String clientAddress(Context ctx) {
@@ -281,6 +308,58 @@ public final class HttpServer {
             return "the body is larger than the limit of " + settings.maxBodyBytes() + " bytes";
         }
         return message;
+    }
+
+    /**
+     * Answers the errors Jetty raises itself, before any route runs (a malformed request line, path or
+     * header), as problems like every other error, with a fresh request id, instead of Jetty's HTML page
+     * (or, for methods other than GET and POST, an empty body).
+     */
+    static final class JettyProblems extends ErrorHandler {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            int status = response.getStatus();
+            String message = (String) request.getAttribute(ERROR_MESSAGE);
+            if (request.getAttribute(ERROR_EXCEPTION) instanceof HttpException http) {
+                status = http.getCode();
+                response.setStatus(status);
+                if (message == null) {
+                    message = http.getReason();
+                }
+            }
+            if (status < 400 || HttpStatus.hasNoBody(status)) {
+                callback.succeeded();
+                return true;
+            }
+            String type = switch (status) {
+                case 400 -> "validation";
+                case 404 -> "not-found";
+                case 405 -> "method-not-allowed";
+                case 413 -> "payload-too-large";
+                case 414 -> "uri-too-long";
+                case 415 -> "unsupported-media-type";
+                case 431 -> "headers-too-large";
+                case 500 -> "internal";
+                default -> "http-" + status;
+            };
+            String title = HttpStatus.getMessage(status);
+            String requestId = RequestIds.fresh();
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("type", "/problems/" + type);
+            body.put("title", title);
+            body.put("status", status);
+            body.put("detail", status >= 500 || message == null ? title : message);
+            body.put("requestId", requestId);
+            var headers = response.getHeaders();
+            headers.put("Content-Type", Problems.CONTENT_TYPE);
+            headers.put(RequestIds.HEADER, requestId);
+            headers.put("X-Content-Type-Options", "nosniff");
+            headers.put("Referrer-Policy", "no-referrer");
+            headers.put("X-Frame-Options", "DENY");
+            headers.put("Cache-Control", "no-store");
+            response.write(true, ByteBuffer.wrap(Json.write(body).getBytes(StandardCharsets.UTF_8)), callback);
+            return true;
+        }
     }
 
     /** 413: the declared or actual body is over the configured limit. */

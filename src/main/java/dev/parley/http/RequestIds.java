@@ -14,10 +14,15 @@ public final class RequestIds {
 
     static String assign(Context ctx) {
         String incoming = ctx.header(HEADER);
-        String id = incoming != null && VALID.matcher(incoming).matches() ? incoming : Tokens.random("req_", 12);
+        String id = incoming != null && VALID.matcher(incoming).matches() ? incoming : fresh();
         ctx.attribute(ATTRIBUTE, id);
         ctx.header(HEADER, id);
         return id;
+    }
+
+    /** A new request id, for a request that brought none (or an unacceptable one). */
+    static String fresh() {
+        return Tokens.random("req_", 12);
     }
 
     public static String of(Context ctx) {

@@ -49,9 +49,10 @@ public final class AuthRoutes {
 
     private void login(Context ctx, Principal nobody) {
         LoginRequest req = Bodies.read(ctx, LoginRequest.class);
-        new Checks().required("email", req.email()).maxLength("email", req.email(), 320)
-                .required("password", req.password()).maxLength("password", req.password(), 1024).done();
         String account = Users.normaliseEmail(req.email());
+        // The account as stored (lower-cased, which can lengthen it) is what the throttle records.
+        new Checks().required("email", req.email()).maxLength("email", account, 320)
+                .required("password", req.password()).maxLength("password", req.password(), 1024).done();
         String address = HttpServer.clientAddress(ctx);
         throttle.check(account, address);
         var user = users.findByEmail(account);

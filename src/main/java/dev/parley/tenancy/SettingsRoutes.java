@@ -64,9 +64,8 @@ public final class SettingsRoutes {
         }
         if (req.defaultSendWindow() != null) {
             var w = req.defaultSendWindow();
-            checks.check(w.days() != null && !w.days().isEmpty() && w.days().size() <= 7 && DAYS.containsAll(w.days())
-                            && Set.copyOf(w.days()).size() == w.days().size(), "defaultSendWindow.days",
-                    "invalid", "days must list each of MON, TUE, WED, THU, FRI, SAT, SUN at most once");
+            checks.check(validDays(w.days()), "defaultSendWindow.days",
+                    "invalid", "days must list each of MON, TUE, WED, THU, FRI, SAT or SUN at most once");
             checks.check(validTime(w.from()), "defaultSendWindow.from", "invalid", "from must be a time HH:MM");
             checks.check(validTime(w.to()), "defaultSendWindow.to", "invalid", "to must be a time HH:MM");
         }
@@ -85,6 +84,13 @@ public final class SettingsRoutes {
 
     private static void checkDays(Checks checks, String field, Integer days) {
         checks.check(days == null || (days >= 1 && days <= 36500), field, "range", field + " must be from 1 to 36500 days");
+    }
+
+    /** One to seven distinct days. Null elements are refused here: {@code Set.of(...).contains(null)} throws. */
+    private static boolean validDays(java.util.List<String> days) {
+        return days != null && !days.isEmpty() && days.size() <= DAYS.size()
+                && days.stream().allMatch(d -> d != null && DAYS.contains(d))
+                && new java.util.HashSet<>(days).size() == days.size();
     }
 
     private static boolean validZone(String zone) {

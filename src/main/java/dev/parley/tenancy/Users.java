@@ -41,6 +41,9 @@ public final class Users {
     /** A requested change; null fields stay as they are. */
     public record Change(String email, String name, Role role, Boolean disabled) {}
 
+    /** SQLSTATE of a unique constraint violation, on PostgreSQL and H2 alike. */
+    private static final String UNIQUE_VIOLATION = "23505";
+
     public static String normaliseEmail(String email) {
         return email == null ? null : email.trim().toLowerCase(Locale.ROOT);
     }
@@ -60,7 +63,9 @@ public final class Users {
                     .bind("role", role).bind("hash", hasher.hash(password)).bind("now", now)
                     .execute();
         } catch (UnableToExecuteStatementException e) {
-            if (e.getCause() instanceof java.sql.SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("23")) {
+            // Lost a race for the email. Recognised by its SQLSTATE, not by asking again: on PostgreSQL the
+            // failed statement has aborted the transaction, so any further query would fail as well.
+            if (e.getCause() instanceof java.sql.SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
                 throw new Failure.Conflict("a user with this email already exists");
             }
             throw e;
