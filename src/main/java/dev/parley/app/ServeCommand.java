@@ -1,15 +1,14 @@
 package dev.parley.app;
 
+import dev.parley.core.StopSignal;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import sun.misc.Signal;
 
 /**
  * {@code parley serve}: runs a node until SIGTERM or SIGINT, then stops in order (stop accepting, let
@@ -44,15 +43,9 @@ final class ServeCommand implements Callable<Integer> {
         Config config = common.resolve(flags);
         long started = System.nanoTime();
         Parley parley = Parley.serve(config);
-        // The handlers go in before the ready line: a supervisor may send SIGTERM the moment it reads
-        // that line, and until then the JVM's default handler would exit with 143 without stopping in order.
-        CountDownLatch stop = new CountDownLatch(1);
-        Signal.handle(new Signal("TERM"), s -> stop.countDown());
-        Signal.handle(new Signal("INT"), s -> stop.countDown());
+        StopSignal stop = StopSignal.install();
         log.info("Ready in {} ms", (System.nanoTime() - started) / 1_000_000);
-        System.out.println("{\"event\":\"ready\",\"port\":" + parley.port() + "}");
-        System.out.flush();
-
+        StopSignal.announceReady(parley.port());
         stop.await();
         log.info("Shutting down (grace {})", config.shutdownGrace());
         parley.close();

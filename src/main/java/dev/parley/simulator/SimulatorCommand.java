@@ -1,12 +1,11 @@
 package dev.parley.simulator;
 
+import dev.parley.core.StopSignal;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import sun.misc.Signal;
 
 /**
  * {@code parley simulator}: runs the provider simulator until SIGTERM or SIGINT, then exits 0. Prints one
@@ -67,11 +66,8 @@ public final class SimulatorCommand implements Callable<Integer> {
         SimulatorOptions options = new SimulatorOptions(host, port, latencyMs, jitterMs, failRate, timeoutRate, timeoutMs,
                 rateLimit, seed, requireAuth, deliveredRate, replyRate, replyText, callbacksTo);
         try (Simulator simulator = Simulator.start(options)) {
-            System.out.println("{\"event\":\"ready\",\"port\":" + simulator.port() + "}");
-            System.out.flush();
-            CountDownLatch stop = new CountDownLatch(1);
-            Signal.handle(new Signal("TERM"), s -> stop.countDown());
-            Signal.handle(new Signal("INT"), s -> stop.countDown());
+            StopSignal stop = StopSignal.install();
+            StopSignal.announceReady(simulator.port());
             stop.await();
             log.info("Simulator stopping; ledger holds {} accepted requests", simulator.ledger().entries().size());
         }

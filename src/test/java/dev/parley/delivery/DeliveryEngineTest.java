@@ -173,15 +173,21 @@ class DeliveryEngineTest {
         assertThat(message(id).get("events").findValuesAsText("type")).contains("retried");
     }
 
+    /** A campaign row in {@code status}, as the campaigns package will make them. */
+    String campaign(String status) {
+        String id = dev.parley.core.Ids.next("cmp");
+        server.parley().database().jdbi().useHandle(h -> h.createUpdate("""
+                INSERT INTO campaign (id, tenant_id, name, status, created_at, updated_at)
+                VALUES (:id, :t, 'test', :status, :now, :now)""").bind("id", id).bind("t", tenantId)
+                .bind("status", status).bind("now", Instant.now()).execute());
+        return id;
+    }
+
     @Test
     void pausedCampaignRowsAreNotClaimed() {
         String provider = provider(Map.of());
-        String campaign = dev.parley.core.Ids.next("cmp");
+        String campaign = campaign("paused");
         var jdbi = server.parley().database().jdbi();
-        jdbi.useHandle(h -> h.createUpdate("""
-                INSERT INTO campaign (id, tenant_id, name, status, created_at, updated_at)
-                VALUES (:id, :t, 'gated', 'paused', :now, :now)""").bind("id", campaign).bind("t", tenantId)
-                .bind("now", Instant.now()).execute());
         Ledger ledger = new Ledger(clock, server.parley().database().dialect());
         List<Ledger.NewMessage> batch = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
@@ -201,12 +207,8 @@ class DeliveryEngineTest {
     @Test
     void transactionalMessagesGoBeforeACampaignBacklog() {
         String provider = provider(Map.of(), 40.0);
-        String campaign = dev.parley.core.Ids.next("cmp");
+        String campaign = campaign("running");
         var jdbi = server.parley().database().jdbi();
-        jdbi.useHandle(h -> h.createUpdate("""
-                INSERT INTO campaign (id, tenant_id, name, status, created_at, updated_at)
-                VALUES (:id, :t, 'bulk', 'running', :now, :now)""").bind("id", campaign).bind("t", tenantId)
-                .bind("now", Instant.now()).execute());
         Ledger ledger = new Ledger(clock, server.parley().database().dialect());
         List<Ledger.NewMessage> batch = new ArrayList<>();
         for (int i = 0; i < 400; i++) {
