@@ -186,7 +186,7 @@ public final class DeliveryEngine implements AutoCloseable {
             for (int i = 0; i < order.size() && free > 0; i++) {
                 Lane lane = order.get(i);
                 int quota = Math.max(1, free / (order.size() - i));
-                int got = claimLane(lane, quota, maxPriority, now);
+                int got = claimLane(lane, quota, maxPriority);
                 if (got == 0 && pass == 1) {
                     empty.add(lane);
                 }
@@ -200,11 +200,14 @@ public final class DeliveryEngine implements AutoCloseable {
         return total;
     }
 
-    private int claimLane(Lane lane, int quota, int maxPriority, Instant now) {
+    private int claimLane(Lane lane, int quota, int maxPriority) {
         Optional<ProviderRegistry.Live> live = providers.get(lane.providerId());
         if (live.isEmpty() || !live.get().row().enabled() || !live.get().breaker().allow()) {
             return 0;
         }
+        // Read the clock only now: building an adapter (first use, or after a change) can take seconds on a
+        // cold JVM, and both the rate slots and the lease deadline must start from the real moment of the claim.
+        Instant now = clock.instant();
         List<RateLimits.Reservation> reservations = new ArrayList<>(2);
         int wanted = quota;
         Double providerRate = live.get().row().ratePerSecond();
@@ -218,7 +221,7 @@ public final class DeliveryEngine implements AutoCloseable {
             reservations.add(r.get());
             wanted = Math.min(wanted, r.get().count());
         }
-        List<Claimed> got = claims.claim(lane, wanted, maxPriority, settings.nodeId(), now, settings.lease());
+        List<Claimed> got = claims.claim(lane, wanted, maxPriority, settings.nodeId(), clock.instant(), settings.lease());
         for (RateLimits.Reservation r : reservations) {
             rateLimits.giveBack(r, r.count() - got.size());
         }
@@ -365,11 +368,25 @@ public final class DeliveryEngine implements AutoCloseable {
     private Instant lastHeartbeat = Instant.EPOCH;
     private Instant lastExpirySweep = Instant.EPOCH;
 
+    /**
+     * How often this node beats and renews its leases: every {@link Nodes#HEARTBEAT}, or a quarter of the
+     * lease when that is shorter. Each beat renews every row whose lease was set more than a beat ago, so
+     * right after a beat every lease has at least {@code lease − beat} left, and the next beat comes within
+     * {@code 1.5 × beat} plus the loop's own work (it sleeps half a beat). With a beat of at most a quarter
+     * of the lease, over a third of the lease is left as margin: a live node's lease does not run out,
+     * whatever {@code PARLEY_LEASE} is, unless the database stalls this loop for that long.
+     */
+    Duration beat() {
+        Duration quarter = settings.lease().dividedBy(4);
+        return quarter.compareTo(Nodes.HEARTBEAT) < 0 ? quarter : Nodes.HEARTBEAT;
+    }
+
     void reapLoop() {
         Instant now = clock.instant();
-        if (lastHeartbeat.plus(Nodes.HEARTBEAT).isBefore(now)) {
+        Duration beat = beat();
+        if (!lastHeartbeat.plus(beat).isAfter(now)) {
             nodes.heartbeat(settings.nodeId());
-            sweeps.extendLeases(settings.nodeId(), now, settings.lease());
+            sweeps.extendLeases(settings.nodeId(), now, settings.lease(), settings.lease().minus(beat));
             lastHeartbeat = now;
         }
         int reaped = sweeps.reapExpiredLeases(now, 5000);
@@ -381,7 +398,8 @@ public final class DeliveryEngine implements AutoCloseable {
             sweeps.expireWaiting(now, 5000);
             lastExpirySweep = now;
         }
-        sleepQuietly(Duration.ofMillis(500));
+        Duration halfBeat = beat.dividedBy(2);
+        sleepQuietly(halfBeat.compareTo(Duration.ofMillis(500)) < 0 ? halfBeat : Duration.ofMillis(500));
     }
 
     /** Runs the scheduler, reaper and heartbeat once (tests call this with a moved clock). */
