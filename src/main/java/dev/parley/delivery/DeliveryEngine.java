@@ -24,9 +24,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A worker node's delivery loop: claimer → (rate slots) → sender → settler, plus the scheduler, reaper and
- * heartbeat. Sends run on virtual threads, bounded by {@code PARLEY_SEND_CONCURRENCY}; the loops are a
- * few platform threads. The one rule that keeps every guarantee: a send happens only for a row this node
- * holds under a lease, and its result is settled only if the row is still this node's at that attempt.
+ * heartbeat. Sends run on virtual threads; the loops are a few platform threads. The one rule that keeps
+ * every guarantee: a send happens only for a row this node holds under a lease, and its result is settled
+ * only if the row is still this node's at that attempt.
+ *
+ * <p>{@code PARLEY_SEND_CONCURRENCY} bounds the rows this node holds in {@code sending}, not only the sends
+ * under way: a claimed row's permit is returned once its result is committed, so a crash leaves at most that
+ * many rows for the reaper (the {@code unknown} ones under at-most-once).
  */
 public final class DeliveryEngine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeliveryEngine.class);
@@ -290,7 +294,6 @@ public final class DeliveryEngine implements AutoCloseable {
                 results.add(Outcomes.ambiguous(c, "the provider adapter failed: " + e));
             } finally {
                 senders.remove(Thread.currentThread());
-                permits.release();
             }
         });
     }
@@ -325,6 +328,7 @@ public final class DeliveryEngine implements AutoCloseable {
         batch.add(first);
         results.drainTo(batch, MAX_SETTLE - 1);
         settleWithRetry(batch);
+        permits.release(batch.size());
     }
 
     private void settleWithRetry(List<Settlement> batch) {
