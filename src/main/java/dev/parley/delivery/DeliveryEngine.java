@@ -39,6 +39,13 @@ public final class DeliveryEngine implements AutoCloseable {
     /** Settling threads: commits wait for the WAL flush, so a few batches in flight keep the database busy. */
     static final int SETTLERS = 3;
     static final Duration RATE_HORIZON = Duration.ofMillis(250);
+    /**
+     * How late after its rate slot a send may still start. A sender that wakes later (a busy, starting or
+     * paused JVM) does not send: catching up would put many slots' sends into one moment, the burst a strict
+     * provider rejects. Since every send starts within [slot, slot + 100 ms], any 1 s window at the provider
+     * holds at most 1.1 × the rate (+1), wherever a node stalls. The row goes back to the queue unsent.
+     */
+    static final Duration SLOT_TOLERANCE = Duration.ofMillis(100);
     static final Duration LANE_REFRESH = Duration.ofMillis(250);
     static final Duration IDLE_POLL = Duration.ofMillis(10);
     static final Duration SCHEDULER_MIN_WAIT = Duration.ofMillis(5);
@@ -277,6 +284,11 @@ public final class DeliveryEngine implements AutoCloseable {
                 Instant now = clock.instant();
                 if (c.validUntil() != null && !now.isBefore(c.validUntil())) {
                     results.add(Outcomes.expired(c));
+                    return;
+                }
+                if (slot != null && now.isAfter(slot.plus(SLOT_TOLERANCE))) {
+                    results.add(Outcomes.released(c, "missed its rate slot by " + Duration.between(slot, now).toMillis()
+                            + " ms (the node was busy); back to the queue unsent"));
                     return;
                 }
                 listener.handedOff(c, now);
