@@ -24,9 +24,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A worker node's delivery loop: claimer → (rate slots) → sender → settler, plus the scheduler, reaper and
- * heartbeat. Sends run on virtual threads, bounded by {@code PARLEY_SEND_CONCURRENCY}; the loops are a
- * few platform threads. The one rule that keeps every guarantee: a send happens only for a row this node
- * holds under a lease, and its result is settled only if the row is still this node's at that attempt.
+ * heartbeat. Sends run on virtual threads; the loops are a few platform threads. The one rule that keeps
+ * every guarantee: a send happens only for a row this node holds under a lease, and its result is settled
+ * only if the row is still this node's at that attempt.
+ *
+ * <p>{@code PARLEY_SEND_CONCURRENCY} bounds the rows this node holds in {@code sending}, not only the sends
+ * under way: a claimed row's permit is returned once its result is committed, so a crash leaves at most that
+ * many rows for the reaper (the {@code unknown} ones under at-most-once).
  */
 public final class DeliveryEngine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeliveryEngine.class);
@@ -35,6 +39,13 @@ public final class DeliveryEngine implements AutoCloseable {
     /** Settling threads: commits wait for the WAL flush, so a few batches in flight keep the database busy. */
     static final int SETTLERS = 3;
     static final Duration RATE_HORIZON = Duration.ofMillis(250);
+    /**
+     * How late after its rate slot a send may still start. A sender that wakes later (a busy, starting or
+     * paused JVM) does not send: catching up would put many slots' sends into one moment, the burst a strict
+     * provider rejects. Since every send starts within [slot, slot + 100 ms], any 1 s window at the provider
+     * holds at most 1.1 × the rate (+1), wherever a node stalls. The row goes back to the queue unsent.
+     */
+    static final Duration SLOT_TOLERANCE = Duration.ofMillis(50);
     static final Duration LANE_REFRESH = Duration.ofMillis(250);
     static final Duration IDLE_POLL = Duration.ofMillis(10);
     static final Duration SCHEDULER_MIN_WAIT = Duration.ofMillis(5);
@@ -196,7 +207,7 @@ public final class DeliveryEngine implements AutoCloseable {
                 int tenantShare = Math.max(1, free / (tenants.size() - t));
                 for (int i = 0; i < own.size() && tenantShare > 0 && free > 0; i++) {
                     int quota = Math.max(1, tenantShare / (own.size() - i));
-                    int got = claimLane(own.get(i), quota, maxPriority, now);
+                    int got = claimLane(own.get(i), quota, maxPriority);
                     if (got == 0 && pass == 1) {
                         empty.add(own.get(i));
                     }
@@ -212,11 +223,14 @@ public final class DeliveryEngine implements AutoCloseable {
         return total;
     }
 
-    private int claimLane(Lane lane, int quota, int maxPriority, Instant now) {
+    private int claimLane(Lane lane, int quota, int maxPriority) {
         Optional<ProviderRegistry.Live> live = providers.get(lane.providerId());
         if (live.isEmpty() || !live.get().row().enabled() || !live.get().breaker().allow()) {
             return 0;
         }
+        // Read the clock only now: building an adapter (first use, or after a change) can take seconds on a
+        // cold JVM, and both the rate slots and the lease deadline must start from the real moment of the claim.
+        Instant now = clock.instant();
         List<RateLimits.Reservation> reservations = new ArrayList<>(2);
         int wanted = quota;
         Double providerRate = live.get().row().ratePerSecond();
@@ -230,7 +244,7 @@ public final class DeliveryEngine implements AutoCloseable {
             reservations.add(r.get());
             wanted = Math.min(wanted, r.get().count());
         }
-        List<Claimed> got = claims.claim(lane, wanted, maxPriority, settings.nodeId(), now, settings.lease());
+        List<Claimed> got = claims.claim(lane, wanted, maxPriority, settings.nodeId(), clock.instant(), settings.lease());
         for (RateLimits.Reservation r : reservations) {
             rateLimits.giveBack(r, r.count() - got.size());
         }
@@ -241,7 +255,6 @@ public final class DeliveryEngine implements AutoCloseable {
         for (int i = 0; i < got.size(); i++) {
             if (blocked.contains(got.get(i).id())) {
                 results.add(Outcomes.suppressed(got.get(i)));
-                permits.release();
                 continue;
             }
             Instant slot = null;
@@ -290,6 +303,11 @@ public final class DeliveryEngine implements AutoCloseable {
                     results.add(Outcomes.expired(c));
                     return;
                 }
+                if (slot != null && now.isAfter(slot.plus(SLOT_TOLERANCE))) {
+                    results.add(Outcomes.released(c, "missed its rate slot by " + Duration.between(slot, now).toMillis()
+                            + " ms (the node was busy); back to the queue unsent"));
+                    return;
+                }
                 listener.handedOff(c, now);
                 started = true;
                 SendResult result = live.provider().send(new SendRequest(c.id(), c.tenantId(), c.channel(), c.to(), c.from(),
@@ -305,7 +323,6 @@ public final class DeliveryEngine implements AutoCloseable {
                 results.add(Outcomes.ambiguous(c, "the provider adapter failed: " + e));
             } finally {
                 senders.remove(Thread.currentThread());
-                permits.release();
             }
         });
     }
@@ -340,6 +357,7 @@ public final class DeliveryEngine implements AutoCloseable {
         batch.add(first);
         results.drainTo(batch, MAX_SETTLE - 1);
         settleWithRetry(batch);
+        permits.release(batch.size());
     }
 
     private void settleWithRetry(List<Settlement> batch) {
@@ -383,11 +401,25 @@ public final class DeliveryEngine implements AutoCloseable {
     private Instant lastHeartbeat = Instant.EPOCH;
     private Instant lastExpirySweep = Instant.EPOCH;
 
+    /**
+     * How often this node beats and renews its leases: every {@link Nodes#HEARTBEAT}, or a quarter of the
+     * lease when that is shorter. Each beat renews every row whose lease was set more than a beat ago, so
+     * right after a beat every lease has at least {@code lease − beat} left, and the next beat comes within
+     * {@code 1.5 × beat} plus the loop's own work (it sleeps half a beat). With a beat of at most a quarter
+     * of the lease, over a third of the lease is left as margin: a live node's lease does not run out,
+     * whatever {@code PARLEY_LEASE} is, unless the database stalls this loop for that long.
+     */
+    Duration beat() {
+        Duration quarter = settings.lease().dividedBy(4);
+        return quarter.compareTo(Nodes.HEARTBEAT) < 0 ? quarter : Nodes.HEARTBEAT;
+    }
+
     void reapLoop() {
         Instant now = clock.instant();
-        if (lastHeartbeat.plus(Nodes.HEARTBEAT).isBefore(now)) {
+        Duration beat = beat();
+        if (!lastHeartbeat.plus(beat).isAfter(now)) {
             nodes.heartbeat(settings.nodeId());
-            sweeps.extendLeases(settings.nodeId(), now, settings.lease());
+            sweeps.extendLeases(settings.nodeId(), now, settings.lease(), settings.lease().minus(beat));
             lastHeartbeat = now;
         }
         int reaped = sweeps.reapExpiredLeases(now, 5000);
@@ -399,7 +431,8 @@ public final class DeliveryEngine implements AutoCloseable {
             sweeps.expireWaiting(now, 5000);
             lastExpirySweep = now;
         }
-        sleepQuietly(Duration.ofMillis(500));
+        Duration halfBeat = beat.dividedBy(2);
+        sleepQuietly(halfBeat.compareTo(Duration.ofMillis(500)) < 0 ? halfBeat : Duration.ofMillis(500));
     }
 
     /** Runs the scheduler, reaper and heartbeat once (tests call this with a moved clock). */

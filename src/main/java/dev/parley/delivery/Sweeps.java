@@ -89,12 +89,15 @@ final class Sweeps {
                 }).findOne());
     }
 
-    /** Pushes the lease deadline of this node's rows that are still being worked on. */
-    int extendLeases(String node, Instant now, Duration lease) {
+    /**
+     * Pushes the lease deadline of this node's rows still being worked on to {@code now + lease}, for those
+     * whose lease ends within {@code renewWithin} (rows claimed or renewed a moment ago are left alone).
+     */
+    int extendLeases(String node, Instant now, Duration lease, Duration renewWithin) {
         return jdbi.withHandle(h -> h.createUpdate("""
                 UPDATE message SET lease_until = :until
                 WHERE id IN (SELECT id FROM message WHERE status = 'sending' AND lease_owner = :node AND lease_until < :soon
                              FOR UPDATE SKIP LOCKED)""")
-                .bind("until", now.plus(lease)).bind("node", node).bind("soon", now.plus(lease.dividedBy(2))).execute());
+                .bind("until", now.plus(lease)).bind("node", node).bind("soon", now.plus(renewWithin)).execute());
     }
 }

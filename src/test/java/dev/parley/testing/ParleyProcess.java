@@ -196,6 +196,22 @@ public final class ParleyProcess implements AutoCloseable {
         process.toHandle().destroy();
     }
 
+    /**
+     * SIGKILL, as a crash or the OOM killer would: no shutdown hook runs, nothing is released. Returns once
+     * the process is gone. Signals through the handle, so what the child wrote before dying is still read.
+     */
+    public void kill() {
+        process.toHandle().destroyForcibly();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                throw new AssertionError("still alive 10 s after SIGKILL: " + command);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while waiting for a killed process to end", e);
+        }
+    }
+
     public int port() {
         if (port < 0) {
             throw new IllegalStateException("not ready yet");
