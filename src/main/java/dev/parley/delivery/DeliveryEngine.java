@@ -40,6 +40,13 @@ public final class DeliveryEngine implements AutoCloseable {
     static final int SETTLERS = 3;
     static final Duration RATE_HORIZON = Duration.ofMillis(250);
     /**
+     * On a rate-limited account, a node starts no send while more than its rate times this window (or times
+     * twice the account's recent latency, when longer) are already with the provider: if the provider's
+     * client stalls (a cold JVM opening its first connections), what then arrives at once stays a small part
+     * of a second's worth. A send that finds no room goes back to the queue like one that missed its slot.
+     */
+    static final double PACED_IN_FLIGHT_SECONDS = 0.05;
+    /**
      * How late after its rate slot a send may still start. A sender that wakes later (a busy, starting or
      * paused JVM) does not send: catching up would put many slots' sends into one moment, the burst a strict
      * provider rejects. Since every send starts within [slot, slot + 100 ms], any 1 s window at the provider
@@ -76,6 +83,31 @@ public final class DeliveryEngine implements AutoCloseable {
     private final Set<Thread> senders = ConcurrentHashMap.newKeySet();
     private final AtomicLong sentCount = new AtomicLong();
     private final AtomicLong settledCount = new AtomicLong();
+    private final Map<String, Pace> paces = new ConcurrentHashMap<>();
+
+    /** Sends started and not yet answered on one rate-limited account, and its recent latency. */
+    private static final class Pace {
+        final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+        volatile double latencyMillis;
+
+        /** Takes a place for a send, or answers false when the account already has its share in flight. */
+        boolean tryStart(double rate) {
+            double window = Math.max(PACED_IN_FLIGHT_SECONDS, 2 * latencyMillis / 1000);
+            int cap = Math.max(2, (int) Math.ceil(rate * window));
+            if (inFlight.incrementAndGet() > cap) {
+                inFlight.decrementAndGet();
+                return false;
+            }
+            return true;
+        }
+
+        /** A started send ended after {@code millis}. */
+        void finished(long millis) {
+            inFlight.decrementAndGet();
+            double l = latencyMillis;
+            latencyMillis = l == 0 ? millis : 0.8 * l + 0.2 * millis;
+        }
+    }
     private volatile HandOffListener listener = (m, t) -> { };
     private volatile boolean stopping;
     private volatile boolean settlerDone;
@@ -234,6 +266,7 @@ public final class DeliveryEngine implements AutoCloseable {
         List<RateLimits.Reservation> reservations = new ArrayList<>(2);
         int wanted = quota;
         Double providerRate = live.get().row().ratePerSecond();
+        Pace pace = providerRate == null ? null : paces.computeIfAbsent(lane.providerId(), p -> new Pace());
         Double tenantRate = tenantRates.rateOf(lane.tenantId());
         for (Map.Entry<String, Double> limit : limits(lane, providerRate, tenantRate).entrySet()) {
             Optional<RateLimits.Reservation> r = rateLimits.reserve(limit.getKey(), limit.getValue(), wanted, now, RATE_HORIZON);
@@ -248,6 +281,7 @@ public final class DeliveryEngine implements AutoCloseable {
         for (RateLimits.Reservation r : reservations) {
             rateLimits.giveBack(r, r.count() - got.size());
         }
+
         if (!permits.tryAcquire(got.size())) {
             permits.acquireUninterruptibly(got.size());
         }
@@ -262,7 +296,7 @@ public final class DeliveryEngine implements AutoCloseable {
                 Instant s = r.slot(i);
                 slot = slot == null || s.isAfter(slot) ? s : slot;
             }
-            dispatch(got.get(i), live.get(), slot);
+            dispatch(got.get(i), live.get(), slot, pace, providerRate);
         }
         return got.size();
     }
@@ -286,10 +320,11 @@ public final class DeliveryEngine implements AutoCloseable {
 
     // ---- sending ------------------------------------------------------------------------------------
 
-    private void dispatch(Claimed c, ProviderRegistry.Live live, Instant slot) {
+    private void dispatch(Claimed c, ProviderRegistry.Live live, Instant slot, Pace pace, Double rate) {
         Thread.ofVirtual().name("send-" + c.id()).start(() -> {
             senders.add(Thread.currentThread());
             boolean started = false;
+            long sendStart = 0;
             try {
                 if (slot != null) {
                     waitUntil(slot);
@@ -308,8 +343,13 @@ public final class DeliveryEngine implements AutoCloseable {
                             + " ms (the node was busy); back to the queue unsent"));
                     return;
                 }
+                if (pace != null && !pace.tryStart(rate)) {
+                    results.add(Outcomes.released(c, "the provider already has its share of sends in flight; back to the queue unsent"));
+                    return;
+                }
                 listener.handedOff(c, now);
                 started = true;
+                sendStart = System.nanoTime();
                 SendResult result = live.provider().send(new SendRequest(c.id(), c.tenantId(), c.channel(), c.to(), c.from(),
                         c.subject(), c.text(), c.html(), c.attempt(), Map.of()));
                 live.breaker().record(result);
@@ -323,6 +363,9 @@ public final class DeliveryEngine implements AutoCloseable {
                 results.add(Outcomes.ambiguous(c, "the provider adapter failed: " + e));
             } finally {
                 senders.remove(Thread.currentThread());
+                if (pace != null && started) {
+                    pace.finished((System.nanoTime() - sendStart) / 1_000_000);
+                }
             }
         });
     }
