@@ -155,6 +155,7 @@ public final class DeliveryBench implements Callable<Integer> {
         r.put("providerLatencyMs", latencyMs);
         r.put("messages", messages);
         r.put("sentInLedger", sentRows);
+        r.put("ledgerByStatus", bench.byStatus());
         r.put("seconds", round(took.toMillis() / 1000.0));
         r.put("messagesPerSecond", Math.round(messages / (took.toMillis() / 1000.0)));
         r.put("sqlStatementsPerMessage", round((double) st / messages));
@@ -324,6 +325,16 @@ public final class DeliveryBench implements Callable<Integer> {
             nodes.register(node, "worker", "bench");
             return DeliveryEngine.create(new DeliveryEngine.Settings(node, concurrency, Duration.ofSeconds(30),
                     Duration.ofSeconds(15)), Clock.systemUTC(), db, nodes, new ProviderRegistry(providers, Clock.systemUTC()), receipts);
+        }
+
+        Map<String, Long> byStatus() {
+            Map<String, Long> out = new java.util.TreeMap<>();
+            db.jdbi().useHandle(h -> h.createQuery("SELECT status, COUNT(*) FROM message GROUP BY status")
+                    .map((rs, c) -> Map.entry(rs.getString(1), rs.getLong(2))).forEach(e -> out.put(e.getKey(), e.getValue())));
+            db.jdbi().useHandle(h -> h.createQuery("SELECT type, MIN(detail), COUNT(*) FROM message_event GROUP BY type")
+                    .map((rs, c) -> Map.entry("event " + rs.getString(1) + " (" + rs.getString(2) + ")", rs.getLong(3)))
+                    .forEach(e -> out.put(e.getKey(), e.getValue())));
+            return out;
         }
 
         long count(String status) {

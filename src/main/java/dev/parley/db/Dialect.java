@@ -153,6 +153,14 @@ public enum Dialect {
         return this == POSTGRESQL ? query.bindArray("keys", String.class, keys) : query.bindList("keys", keys);
     }
 
+    /**
+     * How many transactions should write the same hot rows at once. PostgreSQL's commits wait for the WAL
+     * flush, so a few writers in flight keep it busy; H2's row locks in one embedded process only contend.
+     */
+    public int hotRowWriters() {
+        return this == POSTGRESQL ? 3 : 1;
+    }
+
     /** Human name for logs and health output. */
     public String displayName() {
         return this == H2 ? "H2" : "PostgreSQL";

@@ -36,8 +36,6 @@ public final class DeliveryEngine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeliveryEngine.class);
     static final int MAX_CLAIM = 1000;
     static final int MAX_SETTLE = 2000;
-    /** Settling threads: commits wait for the WAL flush, so a few batches in flight keep the database busy. */
-    static final int SETTLERS = 3;
     static final Duration RATE_HORIZON = Duration.ofMillis(250);
     /**
      * On a rate-limited account, a node starts no send while more than its rate times this window (or times
@@ -77,6 +75,8 @@ public final class DeliveryEngine implements AutoCloseable {
     private final TenantRates tenantRates;
     private final Backoff backoff;
     private final Semaphore permits;
+    /** Settling threads (see {@link dev.parley.db.Dialect#hotRowWriters}). */
+    private final int settlers;
     private final LinkedBlockingQueue<Settlement> results = new LinkedBlockingQueue<>();
     private final LinkedBlockingQueue<Boolean> claimWake = new LinkedBlockingQueue<>(1);
     private final LinkedBlockingQueue<Boolean> scheduleWake = new LinkedBlockingQueue<>(1);
@@ -130,6 +130,7 @@ public final class DeliveryEngine implements AutoCloseable {
         this.tenantRates = tenantRates;
         this.backoff = random == null ? Backoff.standard() : new Backoff(random);
         this.permits = new Semaphore(settings.sendConcurrency());
+        this.settlers = settlements.writers();
     }
 
     /** Builds an engine with its parts over one database. */
@@ -147,7 +148,7 @@ public final class DeliveryEngine implements AutoCloseable {
 
     public void start() {
         loops.add(loop("parley-claimer", this::claimLoop));
-        for (int i = 0; i < SETTLERS; i++) {
+        for (int i = 0; i < settlers; i++) {
             loops.add(loop("parley-settler-" + i, this::settleLoop));
         }
         loops.add(loop("parley-scheduler", this::scheduleLoop));
@@ -266,7 +267,7 @@ public final class DeliveryEngine implements AutoCloseable {
         List<RateLimits.Reservation> reservations = new ArrayList<>(2);
         int wanted = quota;
         Double providerRate = live.get().row().ratePerSecond();
-        Pace pace = providerRate == null ? null : paces.computeIfAbsent(lane.providerId(), p -> new Pace());
+        Pace pace = providerRate == null || providerRate <= 0 ? null : paces.computeIfAbsent(lane.providerId(), p -> new Pace());
         Double tenantRate = tenantRates.rateOf(lane.tenantId());
         for (Map.Entry<String, Double> limit : limits(lane, providerRate, tenantRate).entrySet()) {
             Optional<RateLimits.Reservation> r = rateLimits.reserve(limit.getKey(), limit.getValue(), wanted, now, RATE_HORIZON);

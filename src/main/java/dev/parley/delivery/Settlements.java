@@ -26,6 +26,11 @@ final class Settlements {
         this.receipts = receipts;
     }
 
+    /** How many settling threads suit the database. */
+    int writers() {
+        return dialect.hotRowWriters();
+    }
+
     /** Applies the batch; returns the ids that were no longer this node's to settle. */
     Set<String> settle(List<Settlement> batch, String node, Instant now) {
         if (batch.isEmpty()) {

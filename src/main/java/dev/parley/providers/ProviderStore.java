@@ -148,9 +148,10 @@ public final class ProviderStore {
                 config.put(secret, box.open(sealed));
             }
         }
-        double rate = rs.getDouble("rate_per_second");
+        double rawRate = rs.getDouble("rate_per_second");
+        Double rate = rs.wasNull() ? null : rawRate;
         return new Row(rs.getString("id"), rs.getString("tenant_id"), rs.getString("name"), rs.getString("type"),
-                rs.getString("channel"), config, rs.wasNull() ? null : rate, rs.getBoolean("enabled"),
+                rs.getString("channel"), config, rate, rs.getBoolean("enabled"),
                 rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant());
     }
 }

@@ -70,6 +70,12 @@ class MessagesApiTest {
     }
 
     @Test
+    void aProviderWithoutARateHasNoRate() {
+        JsonNode p = http.get("/v1/providers/" + providerId).bearer(owner).send().json();
+        assertThat(p.get("ratePerSecond").isNull()).as(p.toString()).isTrue();
+    }
+
+    @Test
     void aMessageIsCommittedThenSentWithItsHistory() {
         String id = send(Map.of("channel", "sms", "to", "+447700900123", "content", Map.of("text", "hello")));
         JsonNode m = await(id, j -> j.get("status").asText().equals("sent"));
