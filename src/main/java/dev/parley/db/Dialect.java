@@ -154,6 +154,18 @@ public enum Dialect {
     }
 
     /**
+     * A WHERE clause choosing rows of {@code table} that match {@code condition} and that no other transaction
+     * holds. PostgreSQL: {@code id IN (SELECT id … FOR UPDATE SKIP LOCKED)}, so concurrent writers of the same
+     * rows never wait on each other or deadlock. H2 evaluates that subquery per row (seconds on a busy table),
+     * and in one embedded process its writers are few, so there it is the condition itself.
+     */
+    public String unlockedRows(String table, String condition) {
+        return this == POSTGRESQL
+                ? "id IN (SELECT id FROM " + table + " WHERE " + condition + " FOR UPDATE SKIP LOCKED)"
+                : condition;
+    }
+
+    /**
      * How many transactions should write the same hot rows at once. PostgreSQL's commits wait for the WAL
      * flush, so a few writers in flight keep it busy; H2's row locks in one embedded process only contend.
      */

@@ -62,21 +62,31 @@ final class Claims {
         if (n <= 0) {
             return List.of();
         }
-        String update = """
+        // Two statements: lock the lane's next rows (skipping rows other nodes hold), then lease exactly those.
+        // H2 evaluates an `id IN (SELECT … LIMIT n)` inside an UPDATE row by row, so the one-statement form
+        // costs it a scan per claimed row; PostgreSQL pays one more round trip per batch.
+        String pick = """
+                SELECT id FROM message
+                WHERE status = 'queued' AND provider_id = :provider AND tenant_id = :tenant
+                  AND COALESCE(campaign_id, '-') = :campaign AND priority <= :prio
+                  AND (campaign_id IS NULL
+                       OR EXISTS (SELECT 1 FROM campaign c WHERE c.id = message.campaign_id AND c.status = 'running'))
+                ORDER BY priority, due_at LIMIT :n FOR UPDATE SKIP LOCKED""";
+        String take = """
                 UPDATE message t SET status = 'sending', lease_owner = :node, lease_until = :until, attempt = attempt + 1,
                        updated_at = :now
-                WHERE id IN (SELECT id FROM message
-                             WHERE status = 'queued' AND provider_id = :provider AND tenant_id = :tenant
-                               AND COALESCE(campaign_id, '-') = :campaign AND priority <= :prio
-                               AND (campaign_id IS NULL
-                                    OR EXISTS (SELECT 1 FROM campaign c WHERE c.id = message.campaign_id AND c.status = 'running'))
-                             ORDER BY priority, due_at LIMIT :n FOR UPDATE SKIP LOCKED)""";
+                WHERE id IN (<ids>) AND status = 'queued'""";
         return jdbi.inTransaction(h -> {
-            List<Claimed> claimed = h.createQuery(dialect.updateReturning(update, Claimed.COLUMNS))
-                    .bind("node", node).bind("until", now.plus(lease)).bind("now", now)
+            List<String> ids = h.createQuery(pick)
                     .bind("provider", lane.providerId()).bind("tenant", lane.tenantId()).bind("campaign", lane.campaignKey())
-                    .bind("prio", maxPriority)
-                    .bind("n", n)
+                    .bind("prio", maxPriority).bind("n", n)
+                    .mapTo(String.class).list();
+            if (ids.isEmpty()) {
+                return List.<Claimed>of();
+            }
+            List<Claimed> claimed = h.createQuery(dialect.updateReturning(take, Claimed.COLUMNS))
+                    .bind("node", node).bind("until", now.plus(lease)).bind("now", now)
+                    .bindList("ids", ids)
                     .map((rs, c) -> Claimed.map(rs)).list();
             List<EventRow> events = new ArrayList<>(claimed.size());
             for (Claimed c : claimed) {

@@ -94,10 +94,8 @@ final class Sweeps {
      * whose lease ends within {@code renewWithin} (rows claimed or renewed a moment ago are left alone).
      */
     int extendLeases(String node, Instant now, Duration lease, Duration renewWithin) {
-        return jdbi.withHandle(h -> h.createUpdate("""
-                UPDATE message SET lease_until = :until
-                WHERE id IN (SELECT id FROM message WHERE status = 'sending' AND lease_owner = :node AND lease_until < :soon
-                             FOR UPDATE SKIP LOCKED)""")
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE message SET lease_until = :until WHERE "
+                        + dialect.unlockedRows("message", "status = 'sending' AND lease_owner = :node AND lease_until < :soon"))
                 .bind("until", now.plus(lease)).bind("node", node).bind("soon", now.plus(renewWithin)).execute());
     }
 }
