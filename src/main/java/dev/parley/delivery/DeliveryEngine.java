@@ -18,7 +18,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -117,8 +116,7 @@ public final class DeliveryEngine implements AutoCloseable {
     private int rotation;
 
     public DeliveryEngine(Settings settings, Clock clock, Claims claims, Settlements settlements, Sweeps sweeps,
-                          RateLimits rateLimits, Nodes nodes, ProviderRegistry providers, TenantRates tenantRates,
-                          RandomGenerator random) {
+                          RateLimits rateLimits, Nodes nodes, ProviderRegistry providers, TenantRates tenantRates) {
         this.settings = settings;
         this.clock = clock;
         this.claims = claims;
@@ -128,7 +126,7 @@ public final class DeliveryEngine implements AutoCloseable {
         this.nodes = nodes;
         this.providers = providers;
         this.tenantRates = tenantRates;
-        this.backoff = random == null ? Backoff.standard() : new Backoff(random);
+        this.backoff = Backoff.standard();
         this.permits = new Semaphore(settings.sendConcurrency());
         this.settlers = settlements.writers();
     }
@@ -138,8 +136,7 @@ public final class DeliveryEngine implements AutoCloseable {
                                         ProviderRegistry providers, Receipts receipts) {
         var jdbi = db.jdbi();
         return new DeliveryEngine(settings, clock, new Claims(jdbi, db.dialect()), new Settlements(jdbi, db.dialect(), receipts),
-                new Sweeps(jdbi, db.dialect()), new RateLimits(jdbi), nodes, providers, new TenantRates(jdbi, clock),
-                null);
+                new Sweeps(jdbi, db.dialect()), new RateLimits(jdbi), nodes, providers, new TenantRates(jdbi, clock));
     }
 
     public void onHandOff(HandOffListener listener) {
@@ -485,17 +482,6 @@ public final class DeliveryEngine implements AutoCloseable {
         addLanes(sweeps.promoteDue(now, 5000).lanes());
         sweeps.reapExpiredLeases(now, 5000);
         sweeps.expireWaiting(now, 5000);
-    }
-
-    /** Waits for in-flight sends to finish and their results to settle (tests). */
-    public void drain(Duration timeout) {
-        Instant deadline = Instant.now().plus(timeout);
-        while (Instant.now().isBefore(deadline)) {
-            if (permits.availablePermits() == settings.sendConcurrency() && results.isEmpty()) {
-                return;
-            }
-            sleepQuietly(Duration.ofMillis(5));
-        }
     }
 
     public long sent() {
