@@ -1,5 +1,6 @@
 package dev.parley.providers;
 
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,11 +23,24 @@ public final class ProviderRegistry implements AutoCloseable {
 
     private final ProviderStore store;
     private final Clock clock;
+    private final URI baseUrl;
+    private final ProviderEvents events;
     private final Map<String, Live> live = new ConcurrentHashMap<>();
 
-    public ProviderRegistry(ProviderStore store, Clock clock) {
+    /**
+     * @param baseUrl Parley's public URL ({@code PARLEY_BASE_URL}), from which each account's callback URLs are made
+     * @param events  where adapters hand events that arrive on their own connections
+     */
+    public ProviderRegistry(ProviderStore store, Clock clock, URI baseUrl, ProviderEvents events) {
         this.store = store;
         this.clock = clock;
+        this.baseUrl = baseUrl;
+        this.events = events;
+    }
+
+    /** A registry whose adapters' callbacks go nowhere (benchmarks). */
+    public ProviderRegistry(ProviderStore store, Clock clock) {
+        this(store, clock, URI.create("http://127.0.0.1:8080"), ProviderEvents.NONE);
     }
 
     /** An account with its adapter and breaker. {@code checkedAt} is when its row was last read. */
@@ -54,12 +68,18 @@ public final class ProviderRegistry implements AutoCloseable {
                 current.provider().close();
             }
             ProviderStore.Row r = row.get();
-            next = new Live(r, ProviderTypes.create(r.id(), r.type(), r.config()),
+            ProviderContext context = new ProviderContext(r.id(), clock, hookBase(r), events);
+            next = new Live(r, ProviderTypes.create(context, r.type(), r.config()),
                     current != null ? current.breaker() : new CircuitBreaker(clock), now);
             log.info("Provider {} ({} {}) ready", r.id(), r.type(), r.channel());
         }
         live.put(providerId, next);
         return Optional.of(next);
+    }
+
+    private URI hookBase(ProviderStore.Row row) {
+        String base = baseUrl.toString().replaceAll("/+$", "");
+        return URI.create(base + "/hooks/" + row.type() + "/" + row.id());
     }
 
     public Collection<Live> loaded() {

@@ -2,7 +2,6 @@ package dev.parley.providers;
 
 import dev.parley.core.Failure;
 import dev.parley.core.Failure.FieldError;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,14 +23,14 @@ public final class ProviderTypes {
 
     @FunctionalInterface
     private interface Factory {
-        Provider create(String providerId, ProviderConfig config);
+        Provider create(ProviderContext context, ProviderConfig config);
     }
 
     private static final Map<String, Type> TYPES = Map.of(
             "simulator", new Type(Set.of("sms", "email"), SimulatorProvider.FIELDS, SimulatorProvider::crossCheck,
-                    (id, config) -> new SimulatorProvider(config)),
+                    (context, config) -> new SimulatorProvider(config)),
             "http", new Type(Set.of("sms", "email"), HttpProvider.FIELDS, config -> List.of(),
-                    (id, config) -> new HttpProvider(id, config, Clock.systemUTC())));
+                    (context, config) -> new HttpProvider(context.providerId(), config, context.clock())));
 
     private ProviderTypes() {}
 
@@ -67,8 +66,14 @@ public final class ProviderTypes {
         return secrets;
     }
 
-    /** Builds the adapter for one provider account; the caller closes it when the account changes. */
+    /** Builds an adapter outside a running node (tests, benchmarks): its callbacks go nowhere. */
     public static Provider create(String providerId, String type, Map<String, Object> config) {
+        return create(ProviderContext.detached(providerId, type), type, config);
+    }
+
+    /** Builds the adapter for one provider account; the caller closes it when the account changes. */
+    public static Provider create(ProviderContext context, String type, Map<String, Object> config) {
+        String providerId = context.providerId();
         Type t = TYPES.get(type);
         List<FieldError> errors = t == null
                 ? List.of(new FieldError("type", "invalid", "unknown provider type " + type))
@@ -76,7 +81,7 @@ public final class ProviderTypes {
         if (!errors.isEmpty()) {
             throw new Failure.Invalid("provider " + providerId + " has an invalid configuration", errors);
         }
-        return t.factory().create(providerId, ProviderConfig.of(t.fields(), config));
+        return t.factory().create(context, ProviderConfig.of(t.fields(), config));
     }
 
     private static List<FieldError> configErrors(Type t, Map<String, Object> config) {
