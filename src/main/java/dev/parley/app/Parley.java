@@ -24,6 +24,8 @@ import dev.parley.delivery.Receipts;
 import dev.parley.delivery.TenantRates;
 import dev.parley.providers.ProviderRegistry;
 import dev.parley.providers.ProviderRoutes;
+import dev.parley.providers.Routing;
+import dev.parley.providers.RoutingRoutes;
 import dev.parley.providers.ProviderStore;
 import dev.parley.http.Api;
 import dev.parley.http.Health;
@@ -206,7 +208,9 @@ public final class Parley implements AutoCloseable {
         new SuppressionRoutes(jdbi, suppressions, database.dialect(), clock, tenantSettings, pages, config.dataDir(),
                 config.maxImportBytes()).register(api);
         new ProviderRoutes(jdbi, providerStore, providerRegistry, audit, pages).register(api);
-        new MessageRoutes(jdbi, ledger, providerStore, pages, clock, nudge).register(api);
+        Routing routing = new Routing(providerStore, clock);
+        new RoutingRoutes(jdbi, routing, audit).register(api);
+        new MessageRoutes(jdbi, ledger, providerStore, routing, pages, clock, nudge).register(api);
         new QueueRoutes(jdbi, new QueueBoard(clock, nodes, providerRegistry), ledger, nudge).register(api);
         if (config.role().equals("worker")) {
             api = new Api();

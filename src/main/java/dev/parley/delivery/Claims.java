@@ -40,13 +40,19 @@ final class Claims {
         });
     }
 
-    /** The claimed rows whose address is suppressed on their channel for the lane's tenant. */
+    /**
+     * The claimed rows whose address is suppressed on their channel for the lane's tenant. Compliance
+     * answers (the confirmation of a STOP) are exempt: they go to an address suppressed a moment before.
+     */
     java.util.Set<String> suppressed(Lane lane, List<Claimed> claimed) {
         if (claimed.isEmpty()) {
             return java.util.Set.of();
         }
         java.util.Map<String, List<String>> byHash = new java.util.HashMap<>();
         for (Claimed c : claimed) {
+            if (c.compliance()) {
+                continue;
+            }
             byHash.computeIfAbsent(dev.parley.core.Tokens.addressHash(c.channel(), c.to()), k -> new java.util.ArrayList<>()).add(c.id());
         }
         List<String> hits = jdbi.withHandle(h -> h.createQuery(
@@ -59,6 +65,15 @@ final class Claims {
     }
 
     List<Claimed> claim(Lane lane, int n, int maxPriority, String node, Instant now, Duration lease) {
+        return claim(lane, n, maxPriority, node, now, lease, false);
+    }
+
+    /**
+     * @param onlyWithFallbacks take only rows that have a provider to fail over to: the claim that moves
+     *                          rows away from a provider whose circuit is open or which was disabled
+     */
+    List<Claimed> claim(Lane lane, int n, int maxPriority, String node, Instant now, Duration lease,
+                        boolean onlyWithFallbacks) {
         if (n <= 0) {
             return List.of();
         }
@@ -68,7 +83,7 @@ final class Claims {
         String pick = """
                 SELECT id FROM message
                 WHERE status = 'queued' AND provider_id = :provider AND tenant_id = :tenant
-                  AND COALESCE(campaign_id, '-') = :campaign AND priority <= :prio
+                  AND COALESCE(campaign_id, '-') = :campaign AND priority <= :prio <routable>
                   AND (campaign_id IS NULL
                        OR EXISTS (SELECT 1 FROM campaign c WHERE c.id = message.campaign_id AND c.status = 'running'))
                 ORDER BY priority, due_at LIMIT :n FOR UPDATE SKIP LOCKED""";
@@ -80,6 +95,7 @@ final class Claims {
             List<String> ids = h.createQuery(pick)
                     .bind("provider", lane.providerId()).bind("tenant", lane.tenantId()).bind("campaign", lane.campaignKey())
                     .bind("prio", maxPriority).bind("n", n)
+                    .define("routable", onlyWithFallbacks ? "AND fallbacks IS NOT NULL" : "")
                     .mapTo(String.class).list();
             if (ids.isEmpty()) {
                 return List.<Claimed>of();

@@ -255,8 +255,12 @@ public final class DeliveryEngine implements AutoCloseable {
 
     private int claimLane(Lane lane, int quota, int maxPriority) {
         Optional<ProviderRegistry.Live> live = providers.get(lane.providerId());
-        if (live.isEmpty() || !live.get().row().enabled() || !live.get().breaker().allow()) {
+        if (live.isEmpty()) {
             return 0;
+        }
+        if (!live.get().row().enabled() || !live.get().breaker().allow()) {
+            return moveAway(lane, quota, maxPriority,
+                    live.get().row().enabled() ? "the provider's circuit is open" : "the provider is disabled");
         }
         // Read the clock only now: building an adapter (first use, or after a change) can take seconds on a
         // cold JVM, and both the rate slots and the lease deadline must start from the real moment of the claim.
@@ -295,6 +299,21 @@ public final class DeliveryEngine implements AutoCloseable {
                 slot = slot == null || s.isAfter(slot) ? s : slot;
             }
             dispatch(got.get(i), live.get(), slot, pace, providerRate);
+        }
+        return got.size();
+    }
+
+    /**
+     * Moves queued rows that have fallbacks off a provider that cannot send now, without an attempt. Rows
+     * without fallbacks wait for the circuit to close (or the provider to be enabled again).
+     */
+    private int moveAway(Lane lane, int quota, int maxPriority, String why) {
+        List<Claimed> got = claims.claim(lane, quota, maxPriority, settings.nodeId(), clock.instant(), settings.lease(), true);
+        if (!permits.tryAcquire(got.size())) {
+            permits.acquireUninterruptibly(got.size());
+        }
+        for (Claimed c : got) {
+            results.add(Outcomes.failover(c, why, -1));
         }
         return got.size();
     }
@@ -399,6 +418,10 @@ public final class DeliveryEngine implements AutoCloseable {
         results.drainTo(batch, MAX_SETTLE - 1);
         settleWithRetry(batch);
         permits.release(batch.size());
+        if (batch.stream().anyMatch(s -> s.eventType().equals("failover"))) {
+            lanesAt = Instant.EPOCH;
+            claimWake.offer(Boolean.TRUE);
+        }
     }
 
     private void settleWithRetry(List<Settlement> batch) {

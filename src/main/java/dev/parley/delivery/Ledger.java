@@ -31,10 +31,27 @@ public final class Ledger {
         this.dialect = dialect;
     }
 
-    /** A message to enqueue, validated by the caller. */
+    /**
+     * A message to enqueue, validated by the caller.
+     *
+     * @param fallbacks  providers to fail over to after {@code providerId}, in order, or empty
+     * @param compliance a STOP confirmation or HELP answer: sent even to a suppressed address
+     */
     public record NewMessage(String channel, String to, String from, String subject, String text, String html,
                              Instant sendAt, Instant validUntil, Guarantee guarantee, int priority, String providerId,
-                             String campaignId, String contactId, List<String> tags, Map<String, Object> metadata) {}
+                             String campaignId, String contactId, List<String> tags, Map<String, Object> metadata,
+                             List<String> fallbacks, boolean compliance) {
+        public NewMessage(String channel, String to, String from, String subject, String text, String html,
+                          Instant sendAt, Instant validUntil, Guarantee guarantee, int priority, String providerId,
+                          String campaignId, String contactId, List<String> tags, Map<String, Object> metadata) {
+            this(channel, to, from, subject, text, html, sendAt, validUntil, guarantee, priority, providerId, campaignId,
+                    contactId, tags, metadata, List.of(), false);
+        }
+
+        String fallbackList() {
+            return fallbacks == null || fallbacks.isEmpty() ? null : String.join(",", fallbacks);
+        }
+    }
 
     /** Commits the message and its first event in the caller's transaction. */
     public Message enqueue(TenantHandle h, NewMessage m) {
@@ -46,15 +63,17 @@ public final class Ledger {
         h.update("""
                 INSERT INTO message (id, tenant_id, campaign_id, contact_id, channel, to_address, from_address, subject,
                                      body_text, body_html, status, guarantee, priority, due_at, valid_until, attempt,
-                                     max_attempts, provider_id, tags_json, metadata_json, created_at, updated_at)
+                                     max_attempts, provider_id, fallbacks, compliance, tags_json, metadata_json,
+                                     created_at, updated_at)
                 VALUES (:id, :tenant, :campaign, :contact, :channel, :to, :from, :subject, :text, :html, :status,
-                        :guarantee, :priority, :due, :validUntil, 0, :maxAttempts, :provider, :tags, :meta, :now, :now)""")
+                        :guarantee, :priority, :due, :validUntil, 0, :maxAttempts, :provider, :fallbacks, :compliance,
+                        :tags, :meta, :now, :now)""")
                 .bind("id", id).bind("campaign", m.campaignId()).bind("contact", m.contactId())
                 .bind("channel", m.channel()).bind("to", m.to()).bind("from", m.from()).bind("subject", m.subject())
                 .bind("text", m.text()).bind("html", m.html()).bind("status", status.wire())
                 .bind("guarantee", m.guarantee().wire()).bind("priority", m.priority()).bind("due", due)
                 .bind("validUntil", m.validUntil()).bind("maxAttempts", Backoff.DEFAULT_MAX_ATTEMPTS)
-                .bind("provider", m.providerId())
+                .bind("provider", m.providerId()).bind("fallbacks", m.fallbackList()).bind("compliance", m.compliance())
                 .bind("tags", m.tags() == null ? null : Json.write(m.tags()))
                 .bind("meta", m.metadata() == null ? null : Json.write(m.metadata()))
                 .bind("now", now).execute();
@@ -84,6 +103,7 @@ public final class Ledger {
         String[] providers = new String[n];
         String[] campaigns = new String[n];
         String[] contacts = new String[n];
+        String[] fallbacks = new String[n];
         List<EventRow> events = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             NewMessage m = batch.get(i);
@@ -102,17 +122,18 @@ public final class Ledger {
             providers[i] = m.providerId();
             campaigns[i] = m.campaignId();
             contacts[i] = m.contactId();
+            fallbacks[i] = m.fallbackList();
             events.add(new EventRow(ids[i], h.tenantId(), now, "created", null, statuses[i], 0, m.providerId(), null));
         }
         String source = dialect.arrayTable("v", "mid:varchar", "mch:varchar", "mto:varchar", "mfrom:varchar", "msub:varchar",
                 "mtext:varchar", "mst:varchar", "mg:varchar", "mprio:int", "mdue:timestamptz", "mvalid:timestamptz",
-                "mprov:varchar", "mcamp:varchar", "mcont:varchar");
+                "mprov:varchar", "mcamp:varchar", "mcont:varchar", "mfb:varchar");
         h.update("""
                 INSERT INTO message (id, tenant_id, campaign_id, contact_id, channel, to_address, from_address, subject,
                                      body_text, status, guarantee, priority, due_at, valid_until, attempt, max_attempts,
-                                     provider_id, created_at, updated_at)
+                                     provider_id, fallbacks, created_at, updated_at)
                 SELECT mid, :tenant, mcamp, mcont, mch, mto, mfrom, msub, mtext, mst, mg, mprio, mdue, mvalid, 0, :maxAttempts,
-                       mprov, :now, :now FROM\s""" + source)
+                       mprov, mfb, :now, :now FROM\s""" + source)
                 .bindArray("mid", String.class, (Object[]) ids).bindArray("mch", String.class, (Object[]) channels)
                 .bindArray("mto", String.class, (Object[]) tos).bindArray("mfrom", String.class, (Object[]) froms)
                 .bindArray("msub", String.class, (Object[]) subjects).bindArray("mtext", String.class, (Object[]) texts)
@@ -122,6 +143,7 @@ public final class Ledger {
                 .bindArray("mvalid", java.sql.Timestamp.class, (Object[]) valids)
                 .bindArray("mprov", String.class, (Object[]) providers).bindArray("mcamp", String.class, (Object[]) campaigns)
                 .bindArray("mcont", String.class, (Object[]) contacts)
+                .bindArray("mfb", String.class, (Object[]) fallbacks)
                 .bind("maxAttempts", Backoff.DEFAULT_MAX_ATTEMPTS).bind("now", now)
                 .execute();
         Events.insert(h.raw(), dialect, events);

@@ -11,6 +11,7 @@ import dev.parley.http.Checks;
 import dev.parley.http.Pages;
 import dev.parley.http.Replies;
 import dev.parley.providers.ProviderStore;
+import dev.parley.providers.Routing;
 import dev.parley.tenancy.Masking;
 import io.javalin.http.Context;
 import java.time.Clock;
@@ -30,14 +31,17 @@ public final class MessageRoutes {
     private final Jdbi jdbi;
     private final Ledger ledger;
     private final ProviderStore providers;
+    private final Routing routing;
     private final Pages pages;
     private final Clock clock;
     private final Runnable onEnqueued;
 
-    public MessageRoutes(Jdbi jdbi, Ledger ledger, ProviderStore providers, Pages pages, Clock clock, Runnable onEnqueued) {
+    public MessageRoutes(Jdbi jdbi, Ledger ledger, ProviderStore providers, Routing routing, Pages pages, Clock clock,
+                         Runnable onEnqueued) {
         this.jdbi = jdbi;
         this.ledger = ledger;
         this.providers = providers;
+        this.routing = routing;
         this.pages = pages;
         this.clock = clock;
         this.onEnqueued = onEnqueued;
@@ -97,17 +101,21 @@ public final class MessageRoutes {
         checks.done();
         Message created = jdbi.inTransaction(h -> {
             TenantHandle th = new TenantHandle(h, who.tenantId());
-            ProviderStore.Row provider = b.providerId() != null
-                    ? providers.get(th, b.providerId())
-                    : providers.defaultFor(th, b.channel()).orElseThrow(() -> new Failure.Conflict(
-                            "no enabled " + b.channel() + " provider is configured; add one with POST /v1/providers", "noProvider"));
-            if (!provider.channel().equals(b.channel()) || !provider.enabled()) {
-                throw new Failure.Invalid("providerId", "invalid", "the provider must be enabled and serve the " + b.channel() + " channel");
-            }
             String to = "email".equals(b.channel()) ? b.to().trim().toLowerCase(java.util.Locale.ROOT) : b.to().trim();
+            Routing.Route route;
+            if (b.providerId() != null) {
+                ProviderStore.Row provider = providers.get(th, b.providerId());
+                if (!provider.channel().equals(b.channel()) || !provider.enabled()) {
+                    throw new Failure.Invalid("providerId", "invalid", "the provider must be enabled and serve the " + b.channel() + " channel");
+                }
+                route = new Routing.Route(provider, null, null, List.of());
+            } else {
+                route = routing.choose(th, b.channel(), to).orElseThrow(() -> new Failure.Conflict(
+                        "no enabled " + b.channel() + " provider is configured; add one with POST /v1/providers", "noProvider"));
+            }
             return ledger.enqueue(th, new Ledger.NewMessage(b.channel(), to, b.from(), b.content().subject(),
-                    b.content().text(), b.content().html(), b.sendAt(), b.validUntil(), guarantee, 0, provider.id(),
-                    null, null, b.tags(), b.metadata()));
+                    b.content().text(), b.content().html(), b.sendAt(), b.validUntil(), guarantee, 0, route.provider().id(),
+                    null, null, b.tags(), b.metadata(), route.fallbacks(), false));
         });
         onEnqueued.run();
         Replies.json(ctx, 202, Map.of("id", created.id(), "status", created.status()));

@@ -4,7 +4,12 @@ import dev.parley.providers.Backoff;
 import dev.parley.providers.SendResult;
 import java.time.Instant;
 
-/** Turns an attempt's result into the row's next state, by error class and guarantee (SPEC §4). */
+/**
+ * Turns an attempt's result into the row's next state, by error class and guarantee (SPEC §4). A rejection
+ * that proves the provider did not take the message (transient or provider error) moves it to its next
+ * fallback provider at once when it has one; an ambiguous outcome never fails over, since the first
+ * provider may have sent it.
+ */
 final class Outcomes {
     private Outcomes() {}
 
@@ -13,6 +18,8 @@ final class Outcomes {
             case SendResult.Accepted a -> settle(c, MessageStatus.SENT, a.providerMessageId(), null, null, "sent", null);
             case SendResult.Rejected r when r.errorClass() == SendResult.ErrorClass.PERMANENT ->
                     settle(c, MessageStatus.FAILED, null, describe(r), null, "failed", describe(r));
+            case SendResult.Rejected r when c.fallbacks() != null && c.attempt() < c.maxAttempts() ->
+                    failover(c, describe(r), 0);
             case SendResult.Rejected r -> {
                 if (c.attempt() >= c.maxAttempts()) {
                     String why = "attempts exhausted (" + c.attempt() + "); last: " + describe(r);
@@ -24,6 +31,19 @@ final class Outcomes {
             }
             case SendResult.Ambiguous a -> ambiguous(c, a.reason());
         };
+    }
+
+    /**
+     * The row leaves its provider for the first of its fallbacks, queued at once.
+     *
+     * @param attemptDelta 0 after a real attempt; -1 when no attempt was made (the provider's circuit is open)
+     */
+    static Settlement failover(Claimed c, String why, int attemptDelta) {
+        String[] route = c.fallbacks().split(",", 2);
+        String next = route[0];
+        String rest = route.length > 1 ? route[1] : null;
+        return new Settlement(c.id(), c.tenantId(), c.attempt(), MessageStatus.QUEUED, next, null, why, null, attemptDelta,
+                "failover", "from " + c.providerId() + " to " + next + ": " + why, rest);
     }
 
     /** An attempt whose fate is unknown: at-most-once settles unknown, at-least-once goes back to the queue. */
@@ -40,25 +60,30 @@ final class Outcomes {
 
     /** The row was claimed but its send never started (expired before its turn). */
     static Settlement expired(Claimed c) {
-        return new Settlement(c.id(), c.tenantId(), c.attempt(), MessageStatus.EXPIRED, c.providerId(), null,
-                "validUntil passed before it could be sent", null, -1, "expired", "validUntil " + c.validUntil());
+        return unstarted(c, MessageStatus.EXPIRED, "validUntil passed before it could be sent", "expired",
+                "validUntil " + c.validUntil());
     }
 
     /** The address is suppressed on this channel: the message is blocked, never sent. */
     static Settlement suppressed(Claimed c) {
-        return new Settlement(c.id(), c.tenantId(), c.attempt(), MessageStatus.SUPPRESSED, c.providerId(), null,
-                "the address is suppressed on this channel", null, -1, "suppressed", "blocked at send time");
+        return unstarted(c, MessageStatus.SUPPRESSED, "the address is suppressed on this channel", "suppressed",
+                "blocked at send time");
     }
 
     /** The row was claimed but its send provably never started; it goes back to the queue as it was. */
     static Settlement released(Claimed c, String why) {
-        return new Settlement(c.id(), c.tenantId(), c.attempt(), MessageStatus.QUEUED, c.providerId(), null, null, null,
-                -1, "released", why);
+        return unstarted(c, MessageStatus.QUEUED, null, "released", why);
+    }
+
+    private static Settlement unstarted(Claimed c, MessageStatus to, String error, String type, String detail) {
+        return new Settlement(c.id(), c.tenantId(), c.attempt(), to, c.providerId(), null, error, null, -1, type, detail,
+                c.fallbacks());
     }
 
     private static Settlement settle(Claimed c, MessageStatus to, String pmid, String error, Instant due, String type,
                                      String detail) {
-        return new Settlement(c.id(), c.tenantId(), c.attempt(), to, c.providerId(), pmid, error, due, 0, type, detail);
+        return new Settlement(c.id(), c.tenantId(), c.attempt(), to, c.providerId(), pmid, error, due, 0, type, detail,
+                c.fallbacks());
     }
 
     private static String describe(SendResult.Rejected r) {

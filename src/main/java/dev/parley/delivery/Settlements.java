@@ -70,6 +70,8 @@ final class Settlements {
         String[] errors = new String[n];
         Timestamp[] dues = new Timestamp[n];
         Timestamp[] sentAts = new Timestamp[n];
+        String[] providers = new String[n];
+        String[] fallbacks = new String[n];
         for (int i = 0; i < n; i++) {
             Settlement s = batch.get(i);
             ids[i] = s.id();
@@ -80,14 +82,17 @@ final class Settlements {
             errors[i] = s.error() == null || s.error().length() <= 1000 ? s.error() : s.error().substring(0, 1000);
             dues[i] = s.dueAt() == null ? null : Timestamp.from(s.dueAt());
             sentAts[i] = s.to() == MessageStatus.SENT ? Timestamp.from(now) : null;
+            providers[i] = s.providerId();
+            fallbacks[i] = s.fallbacks();
         }
         String source = dialect.arrayTable("v", "sid:varchar", "sat:int", "sdelta:int", "sst:varchar", "spm:varchar",
-                "serr:varchar", "sdue:timestamptz", "ssent:timestamptz");
+                "serr:varchar", "sdue:timestamptz", "ssent:timestamptz", "sprov:varchar", "sfb:varchar");
         String sql = dialect.updateFromReturning("message", source,
                 "t.id = v.sid AND t.attempt = v.sat AND t.status = 'sending' AND t.lease_owner = :node",
                 "status = v.sst, provider_message_id = COALESCE(v.spm, t.provider_message_id), last_error = v.serr, "
                         + "due_at = COALESCE(v.sdue, t.due_at), attempt = t.attempt + v.sdelta, "
-                        + "sent_at = COALESCE(v.ssent, t.sent_at), lease_owner = NULL, lease_until = NULL, updated_at = :now",
+                        + "sent_at = COALESCE(v.ssent, t.sent_at), provider_id = v.sprov, fallbacks = v.sfb, "
+                        + "lease_owner = NULL, lease_until = NULL, updated_at = :now",
                 "t.id");
         return new HashSet<>(h.createQuery(sql)
                 .bindArray("sid", String.class, (Object[]) ids)
@@ -98,6 +103,8 @@ final class Settlements {
                 .bindArray("serr", String.class, (Object[]) errors)
                 .bindArray("sdue", Timestamp.class, (Object[]) dues)
                 .bindArray("ssent", Timestamp.class, (Object[]) sentAts)
+                .bindArray("sprov", String.class, (Object[]) providers)
+                .bindArray("sfb", String.class, (Object[]) fallbacks)
                 .bind("node", node).bind("now", now)
                 .mapTo(String.class).list());
     }

@@ -82,8 +82,12 @@ public final class ProviderStore {
     }
 
     public Row get(TenantHandle h, String id) {
+        return find(h, id).orElseThrow(() -> new Failure.NotFound("provider"));
+    }
+
+    public Optional<Row> find(TenantHandle h, String id) {
         return h.query("SELECT * FROM provider WHERE tenant_id = :tenant AND id = :id").bind("id", id)
-                .map((rs, c) -> map(rs)).findOne().orElseThrow(() -> new Failure.NotFound("provider"));
+                .map((rs, c) -> map(rs)).findOne();
     }
 
     public List<Row> list(TenantHandle h, Pages.Request page) {
@@ -109,6 +113,8 @@ public final class ProviderStore {
                     .bind("now", clock.instant()).bind("id", id).execute();
             throw new Failure.Conflict("messages refer to this provider, so it was disabled instead of deleted", "disabled");
         }
+        h.update("DELETE FROM route_rule WHERE tenant_id = :tenant AND provider_id = :id").bind("id", id).execute();
+        h.update("DELETE FROM sticky_sender WHERE tenant_id = :tenant AND provider_id = :id").bind("id", id).execute();
         h.update("DELETE FROM provider WHERE tenant_id = :tenant AND id = :id").bind("id", id).execute();
     }
 

@@ -16,7 +16,7 @@ class OutcomesTest {
 
     private static Claimed claimed(Guarantee g, int attempt) {
         return new Claimed("msg_1", "tnt_1", null, "sms", "+447700900123", null, null, "hi", null, attempt, 6, g,
-                "prv_1", Instant.EPOCH, null, null);
+                "prv_1", Instant.EPOCH, null, null, null, false);
     }
 
     @Test

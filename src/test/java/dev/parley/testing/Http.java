@@ -100,6 +100,10 @@ public final class Http {
         return call("POST", path);
     }
 
+    public Call put(String path) {
+        return call("PUT", path);
+    }
+
     public Call patch(String path) {
         return call("PATCH", path);
     }
