@@ -17,6 +17,11 @@ import dev.parley.db.Database;
 import dev.parley.delivery.DeliveryEngine;
 import dev.parley.delivery.Ledger;
 import dev.parley.delivery.MessageRoutes;
+import dev.parley.inbound.Callbacks;
+import dev.parley.inbound.HookRoutes;
+import dev.parley.inbound.Inbox;
+import dev.parley.inbound.InboundPersonalData;
+import dev.parley.inbound.InboundRoutes;
 import dev.parley.delivery.Nodes;
 import dev.parley.delivery.QueueBoard;
 import dev.parley.delivery.QueueRoutes;
@@ -97,12 +102,13 @@ public final class Parley implements AutoCloseable {
     private final Imports imports;
     private final Gdpr gdpr;
     private final RetentionJob retention;
-    private HttpServer http;
+    private volatile HttpServer http;
     private Api api;
-    private DeliveryEngine engine;
+    private volatile DeliveryEngine engine;
     private dev.parley.delivery.DeliveryMetrics deliveryMetrics;
     private JvmGcMetrics gcMetrics;
     private ScheduledExecutorService housekeeping;
+    private final Callbacks callbacks;
 
     private Parley(Config config, Clock clock) {
         this.config = config;
@@ -127,7 +133,6 @@ public final class Parley implements AutoCloseable {
         this.idempotency = new Idempotency(jdbi, clock, new dev.parley.core.SecretBox(secrets.key("idempotency")));
         this.rateLimiter = new RateLimiter(config.apiRate(), System::nanoTime);
         this.providerStore = new ProviderStore(jdbi, clock, new SecretBox(secrets.key("providers")));
-        this.providerRegistry = new ProviderRegistry(providerStore, clock);
         this.nodes = new Nodes(jdbi, clock);
         this.ledger = new Ledger(clock, database.dialect());
         this.receipts = new Receipts(jdbi, database.dialect(), clock);
@@ -137,6 +142,9 @@ public final class Parley implements AutoCloseable {
         this.contacts = new Contacts(clock, consents);
         this.lists = new Lists(clock);
         this.suppressions = new Suppressions(clock);
+        Inbox inbox = new Inbox(jdbi, clock, ledger, contacts, consents, suppressions, tenantSettings, this::nudgeEngine);
+        this.callbacks = new Callbacks(jdbi, providerStore, receipts, inbox, suppressions, consents);
+        this.providerRegistry = new ProviderRegistry(providerStore, clock, () -> java.net.URI.create(publicUrl()), callbacks);
         this.imports = new Imports(jdbi, database.dialect(), clock, lists, tenantSettings, config.dataDir());
         // Every place personal data lives; the delivery engine adds its message and inbound parts here.
         // The contact row goes last: erasing it removes what the others find by contact id.
@@ -146,8 +154,27 @@ public final class Parley implements AutoCloseable {
                 ContactsPersonalData.importRejects(),
                 audit.personalData(),
                 new dev.parley.delivery.MessagesPersonalData(),
+                new InboundPersonalData(),
                 ContactsPersonalData.contact()));
-        this.retention = new RetentionJob(jdbi, clock, tenantSettings, java.util.List.of(imports.expiry(), audit.expiry()));
+        this.retention = new RetentionJob(jdbi, clock, tenantSettings, java.util.List.of(imports.expiry(), audit.expiry(),
+                dev.parley.delivery.MessagesPersonalData.expiry(), InboundPersonalData.expiry()));
+    }
+
+    /**
+     * Parley's public URL: {@code PARLEY_BASE_URL}, except that a server started on port 0 (tests) which was
+     * not given one is reached on the port it actually bound.
+     */
+    private String publicUrl() {
+        String base = config.baseUrl();
+        HttpServer server = http;
+        return server != null && base.endsWith(":0") ? base.substring(0, base.length() - 1) + server.port() : base;
+    }
+
+    private void nudgeEngine() {
+        DeliveryEngine running = engine;
+        if (running != null) {
+            running.nudge();
+        }
     }
 
     /** Opens the database and applies migrations, without serving anything (administrative commands). */
@@ -211,6 +238,8 @@ public final class Parley implements AutoCloseable {
         Routing routing = new Routing(providerStore, clock);
         new RoutingRoutes(jdbi, routing, audit).register(api);
         new MessageRoutes(jdbi, ledger, providerStore, routing, pages, clock, nudge).register(api);
+        new InboundRoutes(jdbi, pages).register(api);
+        new HookRoutes(providerRegistry, callbacks, this::publicUrl).register(api);
         new QueueRoutes(jdbi, new QueueBoard(clock, nodes, providerRegistry), ledger, nudge).register(api);
         if (config.role().equals("worker")) {
             api = new Api();

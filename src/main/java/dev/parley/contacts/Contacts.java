@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Creating, changing and finding contacts one at a time (imports are {@link ContactMerge}). Phone and
@@ -127,5 +128,10 @@ public final class Contacts {
             }
         }
         return e;
+    }
+
+    /** The contact holding this normalised phone ({@code sms}) or email ({@code email}), if any. */
+    public Optional<String> idByAddress(TenantHandle th, String channel, String address) {
+        return channel.equals("email") ? store.idByEmail(th, address) : store.idByPhone(th, address);
     }
 }

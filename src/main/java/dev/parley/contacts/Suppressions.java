@@ -79,6 +79,12 @@ public final class Suppressions {
         }
     }
 
+    /** Lifts the suppression of a normalised address on a channel (a START reply); false when there was none. */
+    public boolean remove(TenantHandle th, String channel, String normalisedAddress) {
+        return th.update("DELETE FROM suppression WHERE tenant_id = :tenant AND channel = :channel AND address_hash = :hash")
+                .bind("channel", channel).bind("hash", hash(channel, normalisedAddress)).execute() > 0;
+    }
+
     private Optional<Suppression> byHash(TenantHandle th, String channel, String h) {
         return th.query(SELECT + " WHERE tenant_id = :tenant AND channel = :channel AND address_hash = :hash")
                 .bind("channel", channel).bind("hash", h).map(Suppressions::map).findOne();

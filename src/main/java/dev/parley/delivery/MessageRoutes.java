@@ -9,6 +9,7 @@ import dev.parley.http.Api;
 import dev.parley.http.Bodies;
 import dev.parley.http.Checks;
 import dev.parley.http.Pages;
+import dev.parley.http.Queries;
 import dev.parley.http.Replies;
 import dev.parley.providers.ProviderStore;
 import dev.parley.providers.Routing;
@@ -124,10 +125,10 @@ public final class MessageRoutes {
     private void list(Context ctx, Principal who) {
         Pages.Request page = pages.request(ctx);
         Ledger.Filter filter = new Ledger.Filter(
-                enumParam(ctx, "status", MessageStatus.parse(ctx.queryParam("status")).isPresent()),
-                enumParam(ctx, "channel", CHANNELS.contains(String.valueOf(ctx.queryParam("channel")))),
-                idParam(ctx, "campaignId", "cmp"), idParam(ctx, "contactId", "ctc"), idParam(ctx, "providerId", "prv"),
-                instantParam(ctx, "since"), instantParam(ctx, "until"));
+                Queries.oneOf(ctx, "status", MessageStatus.parse(ctx.queryParam("status")).isPresent()),
+                Queries.oneOf(ctx, "channel", CHANNELS.contains(String.valueOf(ctx.queryParam("channel")))),
+                Queries.id(ctx, "campaignId", "cmp"), Queries.id(ctx, "contactId", "ctc"), Queries.id(ctx, "providerId", "prv"),
+                Queries.instant(ctx, "since"), Queries.instant(ctx, "until"));
         List<Message> rows = jdbi.withHandle(h -> ledger.list(new TenantHandle(h, who.tenantId()), filter, page));
         List<Message> shown = rows.stream().map(m -> maskFor(who, m)).toList();
         Replies.json(ctx, 200, pages.page(shown, page, Message::id));
@@ -155,37 +156,4 @@ public final class MessageRoutes {
                 m.providerId(), m.providerMessageId(), m.lastError(), m.tags(), m.metadata(), m.createdAt(), m.updatedAt(),
                 m.sentAt(), m.events());
     }
-
-    static String enumParam(Context ctx, String name, boolean valid) {
-        String v = ctx.queryParam(name);
-        if (v != null && !valid) {
-            throw new Failure.Invalid(name, "invalid", name + " has no such value: " + truncate(v));
-        }
-        return v;
-    }
-
-    static String idParam(Context ctx, String name, String prefix) {
-        String v = ctx.queryParam(name);
-        if (v != null && !dev.parley.core.Ids.looksLike(prefix, v)) {
-            throw new Failure.Invalid(name, "invalid", name + " is not a " + prefix + "_ id");
-        }
-        return v;
-    }
-
-    static Instant instantParam(Context ctx, String name) {
-        String v = ctx.queryParam(name);
-        if (v == null) {
-            return null;
-        }
-        try {
-            return Instant.parse(v);
-        } catch (DateTimeParseException e) {
-            throw new Failure.Invalid(name, "invalid", name + " must be an RFC 3339 timestamp such as 2026-01-31T09:30:00Z");
-        }
-    }
-
-    private static String truncate(String v) {
-        return v.length() > 40 ? v.substring(0, 40) + "…" : v;
-    }
-
 }

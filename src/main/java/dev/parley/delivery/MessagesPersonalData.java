@@ -67,4 +67,28 @@ public final class MessagesPersonalData implements PersonalData {
         }
         return n;
     }
+
+    /**
+     * The tenant's {@code messagesDays} retention: messages settled longer ago than that keep their status,
+     * channel, provider and times, and lose addresses, bodies, metadata and event details.
+     */
+    public static dev.parley.tenancy.Expiry expiry() {
+        return (th, retention, now) -> {
+            if (retention.messagesDays() == null) {
+                return 0;
+            }
+            java.time.Instant cutoff = now.minus(java.time.Duration.ofDays(retention.messagesDays()));
+            th.update("""
+                    UPDATE message_event SET detail = NULL WHERE tenant_id = :tenant AND detail IS NOT NULL AND message_id IN
+                      (SELECT id FROM message WHERE tenant_id = :tenant AND created_at < :cutoff AND to_address <> :erased
+                         AND status NOT IN ('scheduled', 'queued', 'sending'))""")
+                    .bind("cutoff", cutoff).bind("erased", ERASED).execute();
+            return th.update("""
+                    UPDATE message SET to_address = :erased, from_address = NULL, subject = NULL, body_text = NULL,
+                           body_html = NULL, metadata_json = NULL, tags_json = NULL, contact_id = NULL
+                    WHERE tenant_id = :tenant AND created_at < :cutoff AND to_address <> :erased
+                      AND status NOT IN ('scheduled', 'queued', 'sending')""")
+                    .bind("cutoff", cutoff).bind("erased", ERASED).execute();
+        };
+    }
 }

@@ -65,6 +65,30 @@ public final class Receipts {
         });
     }
 
+    /** The message an engagement event was about. */
+    public record Target(String messageId, String tenantId, String channel, String to, String contactId) {}
+
+    /**
+     * Records an engagement event ({@code opened}, {@code clicked}, {@code unsubscribed}, {@code progress}, ...)
+     * in the history of the message the provider knows by {@code providerMessageId}; it never changes a
+     * status. Empty when no such message exists (yet): such an event is dropped, since none of them
+     * decides anything.
+     */
+    public Optional<Target> engagement(String providerId, String providerMessageId, String kind, String detail) {
+        Instant now = clock.instant();
+        return jdbi.inTransaction(h -> {
+            Optional<String[]> row = h.createQuery("""
+                    SELECT id, tenant_id, status, channel, to_address, contact_id FROM message
+                    WHERE provider_id = :p AND provider_message_id = :pm""")
+                    .bind("p", providerId).bind("pm", providerMessageId)
+                    .map((rs, c) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), rs.getString(6)}).findOne();
+            row.ifPresent(r -> Events.insert(h, dialect, List.of(new EventRow(r[0], r[1], now, kind, r[2], r[2], null,
+                    providerId, detail))));
+            return row.map(r -> new Target(r[0], r[1], r[3], r[4], r[5]));
+        });
+    }
+
     /** Applies receipts that were waiting for these just-settled sends; runs inside the settle transaction. */
     void applyPending(Handle h, List<Settlement> sent, Instant now) {
         Map<String, Settlement> byPmid = sent.stream().filter(s -> s.providerMessageId() != null)

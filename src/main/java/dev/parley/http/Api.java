@@ -68,8 +68,8 @@ public final class Api {
     }
 
     private Api add(HandlerType method, String path, Access access, boolean idempotent, Handler handler, boolean upload) {
-        if (!path.startsWith("/v1/")) {
-            throw new IllegalArgumentException("API routes live under /v1: " + path);
+        if (!path.startsWith("/v1/") && !path.startsWith("/hooks/") && !path.startsWith("/u/")) {
+            throw new IllegalArgumentException("API routes live under /v1 (provider callbacks under /hooks, unsubscribe pages under /u): " + path);
         }
         for (Route r : routes) {
             if (r.method() == method && r.path().equals(path)) {

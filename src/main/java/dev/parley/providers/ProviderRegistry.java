@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +24,7 @@ public final class ProviderRegistry implements AutoCloseable {
 
     private final ProviderStore store;
     private final Clock clock;
-    private final URI baseUrl;
+    private final Supplier<URI> baseUrl;
     private final ProviderEvents events;
     private final Map<String, Live> live = new ConcurrentHashMap<>();
 
@@ -31,7 +32,7 @@ public final class ProviderRegistry implements AutoCloseable {
      * @param baseUrl Parley's public URL ({@code PARLEY_BASE_URL}), from which each account's callback URLs are made
      * @param events  where adapters hand events that arrive on their own connections
      */
-    public ProviderRegistry(ProviderStore store, Clock clock, URI baseUrl, ProviderEvents events) {
+    public ProviderRegistry(ProviderStore store, Clock clock, Supplier<URI> baseUrl, ProviderEvents events) {
         this.store = store;
         this.clock = clock;
         this.baseUrl = baseUrl;
@@ -40,7 +41,7 @@ public final class ProviderRegistry implements AutoCloseable {
 
     /** A registry whose adapters' callbacks go nowhere (benchmarks). */
     public ProviderRegistry(ProviderStore store, Clock clock) {
-        this(store, clock, URI.create("http://127.0.0.1:8080"), ProviderEvents.NONE);
+        this(store, clock, () -> URI.create("http://127.0.0.1:8080"), ProviderEvents.NONE);
     }
 
     /** An account with its adapter and breaker. {@code checkedAt} is when its row was last read. */
@@ -78,7 +79,7 @@ public final class ProviderRegistry implements AutoCloseable {
     }
 
     private URI hookBase(ProviderStore.Row row) {
-        String base = baseUrl.toString().replaceAll("/+$", "");
+        String base = baseUrl.get().toString().replaceAll("/+$", "");
         return URI.create(base + "/hooks/" + row.type() + "/" + row.id());
     }
 

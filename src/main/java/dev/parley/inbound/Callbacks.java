@@ -1,0 +1,77 @@
+package dev.parley.inbound;
+
+import dev.parley.contacts.Consents;
+import dev.parley.contacts.Suppressions;
+import dev.parley.core.Failure;
+import dev.parley.db.TenantHandle;
+import dev.parley.delivery.MessageStatus;
+import dev.parley.delivery.Receipts;
+import dev.parley.providers.ProviderEvent;
+import dev.parley.providers.ProviderEvents;
+import dev.parley.providers.ProviderStore;
+import java.util.List;
+import java.util.Set;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where every provider event lands, whether it came through a verified webhook or an adapter's own
+ * connection: receipts move messages forward ({@link Receipts}), engagement events join the message's
+ * history (an unsubscribe or spam report also suppresses the address), inbound messages go to the
+ * {@link Inbox}. Each event is committed before {@link #publish} returns, so a provider is acknowledged
+ * only for what is stored; a repeat of any event changes nothing.
+ */
+public final class Callbacks implements ProviderEvents {
+    private static final Logger log = LoggerFactory.getLogger(Callbacks.class);
+    private static final Set<String> OPT_OUTS = Set.of("unsubscribed", "spamReport");
+
+    private final Jdbi jdbi;
+    private final ProviderStore providers;
+    private final Receipts receipts;
+    private final Inbox inbox;
+    private final Suppressions suppressions;
+    private final Consents consents;
+
+    public Callbacks(Jdbi jdbi, ProviderStore providers, Receipts receipts, Inbox inbox, Suppressions suppressions,
+                     Consents consents) {
+        this.jdbi = jdbi;
+        this.providers = providers;
+        this.receipts = receipts;
+        this.inbox = inbox;
+        this.suppressions = suppressions;
+        this.consents = consents;
+    }
+
+    @Override
+    public void publish(String providerId, List<ProviderEvent> events) {
+        ProviderStore.Row provider = providers.load(providerId).orElseThrow(() -> new Failure.NotFound("provider"));
+        for (ProviderEvent event : events) {
+            switch (event) {
+                case ProviderEvent.Receipt r -> receipts.apply(providerId, r.providerMessageId(),
+                        r.delivered() ? MessageStatus.DELIVERED : MessageStatus.UNDELIVERED, r.detail());
+                case ProviderEvent.Engagement e -> engagement(providerId, e);
+                case ProviderEvent.Inbound in -> inbox.receive(provider, in);
+            }
+        }
+    }
+
+    private void engagement(String providerId, ProviderEvent.Engagement e) {
+        var target = receipts.engagement(providerId, e.providerMessageId(), e.kind(), e.detail());
+        if (target.isEmpty()) {
+            log.debug("Dropped {} event for unknown message {} of provider {}", e.kind(), e.providerMessageId(), providerId);
+            return;
+        }
+        if (OPT_OUTS.contains(e.kind()) && !target.get().to().startsWith("[")) {
+            var t = target.get();
+            jdbi.useTransaction(h -> {
+                TenantHandle th = new TenantHandle(h, t.tenantId());
+                suppressions.add(th, t.channel(), t.to(), e.kind().equals("spamReport") ? "marked as spam" : "unsubscribed",
+                        "provider");
+                if (t.contactId() != null) {
+                    consents.record(th, t.contactId(), t.channel(), "optedOut", "provider:" + e.kind(), null);
+                }
+            });
+        }
+    }
+}
