@@ -22,6 +22,7 @@ import dev.parley.inbound.HookRoutes;
 import dev.parley.inbound.Inbox;
 import dev.parley.inbound.InboundPersonalData;
 import dev.parley.inbound.InboundRoutes;
+import dev.parley.inbound.Unsubscribe;
 import dev.parley.delivery.Nodes;
 import dev.parley.delivery.QueueBoard;
 import dev.parley.delivery.QueueRoutes;
@@ -215,10 +216,12 @@ public final class Parley implements AutoCloseable {
         new UptimeMetrics().bindTo(meters);
 
         var jdbi = database.jdbi();
+        Unsubscribe unsubscribe = new Unsubscribe(jdbi, clock, secrets.key("unsubscribe"), this::publicUrl, suppressions, consents);
         nodes.register(nodeId, config.role(), Main.version());
         if (!config.role().equals("api")) {
             engine = DeliveryEngine.create(new DeliveryEngine.Settings(nodeId, config.sendConcurrency(), config.lease(),
                     config.shutdownGrace()), clock, database, nodes, providerRegistry, receipts);
+            engine.unsubscribeLinks(unsubscribe);
             engine.start();
         }
         Runnable nudge = engine == null ? () -> { } : engine::nudge;
@@ -240,6 +243,7 @@ public final class Parley implements AutoCloseable {
         new MessageRoutes(jdbi, ledger, providerStore, routing, pages, clock, nudge).register(api);
         new InboundRoutes(jdbi, pages).register(api);
         new HookRoutes(providerRegistry, callbacks, this::publicUrl).register(api);
+        unsubscribe.register(api);
         new QueueRoutes(jdbi, new QueueBoard(clock, nodes, providerRegistry), ledger, nudge).register(api);
         if (config.role().equals("worker")) {
             api = new Api();

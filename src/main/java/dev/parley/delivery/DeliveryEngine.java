@@ -65,6 +65,7 @@ public final class DeliveryEngine implements AutoCloseable {
 
     private final Settings settings;
     private final Clock clock;
+    private volatile UnsubscribeLinks unsubscribeLinks = UnsubscribeLinks.NONE;
     private final Claims claims;
     private final Settlements settlements;
     private final Sweeps sweeps;
@@ -137,6 +138,11 @@ public final class DeliveryEngine implements AutoCloseable {
         var jdbi = db.jdbi();
         return new DeliveryEngine(settings, clock, new Claims(jdbi, db.dialect()), new Settlements(jdbi, db.dialect(), receipts),
                 new Sweeps(jdbi, db.dialect()), new RateLimits(jdbi), nodes, providers, new TenantRates(jdbi, clock));
+    }
+
+    /** Where campaign emails' one-click unsubscribe URLs come from (none until set). */
+    public void unsubscribeLinks(UnsubscribeLinks links) {
+        this.unsubscribeLinks = links;
     }
 
     public void onHandOff(HandOffListener listener) {
@@ -367,8 +373,10 @@ public final class DeliveryEngine implements AutoCloseable {
                 listener.handedOff(c, now);
                 started = true;
                 sendStart = System.nanoTime();
+                String unsubscribe = c.channel().equals("email") && c.campaignId() != null
+                        ? unsubscribeLinks.urlFor(c.id()) : null;
                 SendResult result = live.provider().send(new SendRequest(c.id(), c.tenantId(), c.channel(), c.to(), c.from(),
-                        c.subject(), c.text(), c.html(), c.attempt(), Map.of()));
+                        c.subject(), c.text(), c.html(), c.attempt(), Map.of(), unsubscribe));
                 live.breaker().record(result);
                 results.add(Outcomes.decide(c, result, clock.instant(), backoff));
                 sentCount.incrementAndGet();
