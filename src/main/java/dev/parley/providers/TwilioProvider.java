@@ -6,23 +6,14 @@ import dev.parley.core.Json;
 import dev.parley.providers.SendResult.ErrorClass;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 /**
@@ -48,7 +39,6 @@ public final class TwilioProvider implements Provider, WebhookReceiver {
 
     private static final Pattern ACCOUNT_SID = Pattern.compile("AC[0-9a-fA-F]{32}");
     private static final Pattern SERVICE_SID = Pattern.compile("MG[0-9a-fA-F]{32}");
-    private static final long GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     /** Twilio error codes whose class differs from what their HTTP status alone would say. */
     private static final Map<Integer, ErrorClass> CLASS_BY_CODE = Map.ofEntries(
@@ -69,20 +59,16 @@ public final class TwilioProvider implements Provider, WebhookReceiver {
 
     private final String providerId;
     private final URI messagesUrl;
-    private final String accountSid;
     private final String authToken;
     private final String authorization;
     private final String from;
     private final String messagingServiceSid;
     private final String statusCallback;
-    private final Duration timeout;
-    private final HttpAnswers answers;
-    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-    private final HttpClient client;
+    private final HttpExchange exchange;
 
     TwilioProvider(ProviderContext context, ProviderConfig config) {
         this.providerId = context.providerId();
-        this.accountSid = config.text("accountSid");
+        String accountSid = config.text("accountSid");
         this.authToken = config.text("authToken");
         String base = config.text("baseUrl").replaceAll("/+$", "");
         this.messagesUrl = URI.create(base + "/2010-04-01/Accounts/" + accountSid + "/Messages.json");
@@ -91,14 +77,7 @@ public final class TwilioProvider implements Provider, WebhookReceiver {
         this.from = config.text("from");
         this.messagingServiceSid = config.text("messagingServiceSid");
         this.statusCallback = context.hookBase() + "/status";
-        this.timeout = Duration.ofMillis(config.integer("timeoutMs"));
-        this.answers = new HttpAnswers(context.clock());
-        this.client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofMillis(config.integer("connectTimeoutMs")))
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .executor(executor)
-                .build();
+        this.exchange = new HttpExchange(config, context.clock());
     }
 
     /** The SIDs must have Twilio's shape (they go into the URL), and a sender must be configured. */
@@ -120,21 +99,7 @@ public final class TwilioProvider implements Provider, WebhookReceiver {
 
     @Override
     public SendResult send(SendRequest request) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos() + GRACE_NANOS;
-        CompletableFuture<HttpResponse<BoundedBody.Body>> exchange =
-                client.sendAsync(toHttp(request), info -> new BoundedBody(HttpProvider.MAX_ANSWER_BYTES));
-        try {
-            HttpResponse<BoundedBody.Body> response = exchange.get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-            return classify(response, request.messageId());
-        } catch (ExecutionException e) {
-            return answers.failure(unwrap(e), timeout);
-        } catch (TimeoutException e) {
-            exchange.cancel(true);
-            return new SendResult.Ambiguous("no complete answer within " + timeout.toMillis() + " ms");
-        } catch (InterruptedException e) {
-            exchange.cancel(true);
-            throw e;
-        }
+        return exchange.send(toHttp(request), response -> classify(response, request.messageId()));
     }
 
     private HttpRequest toHttp(SendRequest r) {
@@ -145,7 +110,7 @@ public final class TwilioProvider implements Provider, WebhookReceiver {
         form.put("Body", single(r.text()));
         form.put("StatusCallback", single(statusCallback));
         return HttpRequest.newBuilder(messagesUrl)
-                .timeout(timeout)
+                .timeout(exchange.timeout())
                 .header("Authorization", authorization)
                 .header("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
                 .header("Accept", "application/json")
@@ -172,7 +137,7 @@ public final class TwilioProvider implements Provider, WebhookReceiver {
             String sid = json.path("sid").asText("");
             return new SendResult.Accepted(sid.isBlank() ? messageId : sid);
         }
-        SendResult.Rejected byStatus = (SendResult.Rejected) answers.classify(status, response.headers(), body, messageId);
+        SendResult.Rejected byStatus = (SendResult.Rejected) exchange.answers().classify(status, response.headers(), body, messageId);
         JsonNode code = json.path("code");
         if (!code.isIntegralNumber()) {
             return byStatus;
@@ -196,14 +161,6 @@ public final class TwilioProvider implements Provider, WebhookReceiver {
         return s.length() <= HttpAnswers.MAX_REASON ? s : s.substring(0, HttpAnswers.MAX_REASON - 1) + "…";
     }
 
-    private static Throwable unwrap(ExecutionException e) {
-        Throwable cause = e.getCause();
-        while (cause instanceof CompletionException && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause == null ? e : cause;
-    }
-
     @Override
     public HookReply receive(HookRequest request) {
         return TwilioHooks.read(request, authToken);
@@ -211,8 +168,7 @@ public final class TwilioProvider implements Provider, WebhookReceiver {
 
     @Override
     public void close() {
-        client.shutdownNow();
-        executor.shutdownNow();
+        exchange.close();
     }
 
     @Override
