@@ -40,6 +40,14 @@ public final class Ledger {
         return entry;
     }
 
+    /** Records an accepted request under a provider message id the caller made (a dialect's own id format). */
+    LedgerEntry accept(String id, String channel, String to, String providerMessageId, long receivedNanos,
+                       long receivedAtMillis, boolean late) {
+        LedgerEntry entry = new LedgerEntry(id, channel, to, providerMessageId, receivedNanos, receivedAtMillis, late);
+        book.get().entries.add(entry);
+        return entry;
+    }
+
     void refuse(Refusal refusal) {
         book.get().refusals.get(refusal).increment();
     }

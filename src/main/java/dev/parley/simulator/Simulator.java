@@ -25,11 +25,13 @@ public final class Simulator implements AutoCloseable {
     private final SimulatorOptions options;
     private final Ledger ledger = new Ledger();
     private final Sends sends;
+    private final TwilioDialect twilio;
     private Javalin app;
 
     private Simulator(SimulatorOptions options, SimClock clock) {
         this.options = options;
         this.sends = new Sends(options, ledger, clock);
+        this.twilio = new TwilioDialect(options, ledger, clock);
     }
 
     /** Starts a simulator; port 0 picks a free port, which {@link #port()} then tells. */
@@ -56,6 +58,7 @@ public final class Simulator implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
+        twilio.close();
     }
 
     private void configure(JavalinConfig cfg) {
@@ -67,6 +70,7 @@ public final class Simulator implements AutoCloseable {
         cfg.jetty.modifyServer(server -> server.setStopTimeout(STOP_TIMEOUT_MS));
 
         cfg.routes.post("/send", sends::handle);
+        cfg.routes.post(TwilioDialect.PATH, twilio::handle);
         cfg.routes.get("/ledger/summary", ctx -> json(ctx, Json.write(ledger.summary())));
         cfg.routes.get("/ledger", this::writeLedger);
         cfg.routes.post("/ledger/reset", ctx -> {
