@@ -55,6 +55,9 @@ final class Claims {
             }
             byHash.computeIfAbsent(dev.parley.core.Tokens.addressHash(c.channel(), c.to()), k -> new java.util.ArrayList<>()).add(c.id());
         }
+        if (byHash.isEmpty()) {
+            return java.util.Set.of();
+        }
         List<String> hits = jdbi.withHandle(h -> h.createQuery(
                         "SELECT address_hash FROM suppression WHERE tenant_id = :tenant AND address_hash IN (<hashes>)")
                 .bind("tenant", lane.tenantId()).bindList("hashes", List.copyOf(byHash.keySet()))

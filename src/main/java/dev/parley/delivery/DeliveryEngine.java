@@ -68,6 +68,7 @@ public final class DeliveryEngine implements AutoCloseable {
     private volatile UnsubscribeLinks unsubscribeLinks = UnsubscribeLinks.NONE;
     private final Claims claims;
     private final Settlements settlements;
+    private final Receipts receipts;
     private final Sweeps sweeps;
     private final RateLimits rateLimits;
     private final Nodes nodes;
@@ -122,6 +123,7 @@ public final class DeliveryEngine implements AutoCloseable {
         this.clock = clock;
         this.claims = claims;
         this.settlements = settlements;
+        this.receipts = settlements.receipts();
         this.sweeps = sweeps;
         this.rateLimits = rateLimits;
         this.nodes = nodes;
@@ -472,6 +474,8 @@ public final class DeliveryEngine implements AutoCloseable {
 
     private Instant lastHeartbeat = Instant.EPOCH;
     private Instant lastExpirySweep = Instant.EPOCH;
+    private Instant lastReceiptSweep = Instant.EPOCH;
+    private static final Duration RECEIPT_SWEEP = Duration.ofSeconds(1);
 
     /**
      * How often this node beats and renews its leases: every {@link Nodes#HEARTBEAT}, or a quarter of the
@@ -503,6 +507,10 @@ public final class DeliveryEngine implements AutoCloseable {
             sweeps.expireWaiting(now, 5000);
             lastExpirySweep = now;
         }
+        if (lastReceiptSweep.plus(RECEIPT_SWEEP).isBefore(now)) {
+            receipts.applyStranded(1000);
+            lastReceiptSweep = now;
+        }
         Duration halfBeat = beat.dividedBy(2);
         sleepQuietly(halfBeat.compareTo(Duration.ofMillis(500)) < 0 ? halfBeat : Duration.ofMillis(500));
     }
@@ -513,6 +521,7 @@ public final class DeliveryEngine implements AutoCloseable {
         addLanes(sweeps.promoteDue(now, 5000).lanes());
         sweeps.reapExpiredLeases(now, 5000);
         sweeps.expireWaiting(now, 5000);
+        receipts.applyStranded(1000);
     }
 
     public long sent() {

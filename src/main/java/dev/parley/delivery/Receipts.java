@@ -105,16 +105,48 @@ public final class Receipts {
         List<EventRow> events = new ArrayList<>();
         for (String[] p : pending) {
             Settlement s = byPmid.get(p[0] + "\u0000" + p[1]);
-            if (s == null) {
-                continue;
+            if (s != null) {
+                events.add(applyWaiting(h, s.id(), s.tenantId(), p, now));
             }
-            int n = h.createUpdate("UPDATE message SET status = :s, updated_at = :now WHERE id = :id AND status = 'sent'")
-                    .bind("s", p[2]).bind("now", now).bind("id", s.id()).execute();
-            events.add(new EventRow(s.id(), s.tenantId(), now, n == 1 ? "receipt" : "receipt_ignored", "sent",
-                    n == 1 ? p[2] : "sent", null, p[0], "applied after the send settled" + (p[3] == null ? "" : ": " + p[3])));
-            h.createUpdate("DELETE FROM pending_receipt WHERE provider_id = :p AND provider_message_id = :pm")
-                    .bind("p", p[0]).bind("pm", p[1]).execute();
         }
         Events.insert(h, dialect, events);
+    }
+
+    /**
+     * Applies receipts stranded in {@code pending_receipt} although their message is now known: a receipt
+     * and its send's settle that ran at the same moment each missed the other's uncommitted row. Run
+     * every few seconds by each node; also drops receipts that never found their message in a week.
+     * Returns how many it applied.
+     */
+    public int applyStranded(int limit) {
+        Instant now = clock.instant();
+        return jdbi.inTransaction(h -> {
+            List<String[]> stranded = h.createQuery("""
+                    SELECT p.provider_id, p.provider_message_id, p.status, p.detail, m.id, m.tenant_id
+                    FROM pending_receipt p
+                    JOIN message m ON m.provider_id = p.provider_id AND m.provider_message_id = p.provider_message_id
+                    ORDER BY p.received_at LIMIT :n""")
+                    .bind("n", limit)
+                    .map((rs, c) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), rs.getString(6)}).list();
+            List<EventRow> events = new ArrayList<>();
+            for (String[] p : stranded) {
+                events.add(applyWaiting(h, p[4], p[5], p, now));
+            }
+            Events.insert(h, dialect, events);
+            h.createUpdate("DELETE FROM pending_receipt WHERE received_at < :cutoff")
+                    .bind("cutoff", now.minus(java.time.Duration.ofDays(7))).execute();
+            return stranded.size();
+        });
+    }
+
+    /** One waiting receipt {provider, pmid, status, detail} for message {@code id}: applied if still sent, then dropped. */
+    private EventRow applyWaiting(Handle h, String id, String tenantId, String[] p, Instant now) {
+        int n = h.createUpdate("UPDATE message SET status = :s, updated_at = :now WHERE id = :id AND status = 'sent'")
+                .bind("s", p[2]).bind("now", now).bind("id", id).execute();
+        h.createUpdate("DELETE FROM pending_receipt WHERE provider_id = :p AND provider_message_id = :pm AND status = :s")
+                .bind("p", p[0]).bind("pm", p[1]).bind("s", p[2]).execute();
+        return new EventRow(id, tenantId, now, n == 1 ? "receipt" : "receipt_ignored", "sent", n == 1 ? p[2] : "sent", null,
+                p[0], "applied after the send settled" + (p[3] == null ? "" : ": " + p[3]));
     }
 }

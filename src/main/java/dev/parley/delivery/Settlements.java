@@ -26,6 +26,10 @@ final class Settlements {
         this.receipts = receipts;
     }
 
+    Receipts receipts() {
+        return receipts;
+    }
+
     /** How many settling threads suit the database. */
     int writers() {
         return dialect.hotRowWriters();

@@ -19,7 +19,8 @@ import org.jdbi.v3.core.Jdbi;
 /**
  * Inbound messages: each is stored once (a provider's repeat of the same message id changes nothing),
  * linked to the tenant's contact with that address, and acted on when it is a keyword: STOP suppresses
- * the sender on the channel, records the opt-out and sends the tenant's confirmation; START lifts the
+ * the sender on the channel, records the opt-out and sends the tenant's confirmation (once: a repeated STOP
+ * from an address already suppressed is not answered, so two systems can never loop); START lifts the
  * suppression; HELP answers the tenant's help text. The answer is a compliance message through the
  * provider it came in on, from the number it was sent to, committed in the same transaction as the
  * inbound row, so a crash cannot leave an opt-out unconfirmed or a confirmation without its opt-out.
@@ -90,11 +91,12 @@ public final class Inbox {
         TenantSettings.Settings s = settings.get(th);
         return switch (keyword) {
             case STOP -> {
-                suppressions.add(th, in.channel(), from, "replied " + in.text().strip(), "inbound");
+                boolean fresh = suppressions.add(th, in.channel(), from, "replied " + in.text().strip(), "inbound").created();
                 if (contactId != null) {
                     consents.record(th, contactId, in.channel(), "optedOut", "inbound:" + in.text().strip(), null);
                 }
-                yield answer(th, provider, in, from, contactId, blankToNull(s.stopConfirmation()), DEFAULT_STOP);
+                // Confirm once: a second STOP from an address already suppressed gets no answer.
+                yield fresh ? answer(th, provider, in, from, contactId, blankToNull(s.stopConfirmation()), DEFAULT_STOP) : null;
             }
             case START -> {
                 suppressions.remove(th, in.channel(), from);

@@ -144,6 +144,22 @@ class MessagesApiTest {
     }
 
     @Test
+    void aReceiptStrandedByARaceWithItsSettleIsAppliedByTheNextSweep() {
+        String id = send(Map.of("channel", "sms", "to", "+447700900128", "content", Map.of("text", "race")));
+        String pmid = await(id, j -> j.get("status").asText().equals("sent")).get("providerMessageId").asText();
+        // What a receipt that looked for its message just before the settle committed leaves behind.
+        server.parley().database().jdbi().useHandle(h -> h.createUpdate("""
+                INSERT INTO pending_receipt (provider_id, provider_message_id, status, detail, received_at)
+                VALUES (:p, :pm, 'delivered', 'raced', :now)""")
+                .bind("p", providerId).bind("pm", pmid).bind("now", Instant.now()).execute());
+        JsonNode m = await(id, j -> j.get("status").asText().equals("delivered"));
+        assertThat(m.get("events").findValuesAsText("detail")).contains("applied after the send settled: raced");
+        int left = server.parley().database().jdbi().withHandle(h -> h.createQuery(
+                "SELECT COUNT(*) FROM pending_receipt WHERE provider_message_id = :pm").bind("pm", pmid).mapTo(Integer.class).one());
+        assertThat(left).isZero();
+    }
+
+    @Test
     void aSuppressedAddressIsNeverSentTo() {
         Http.Response sup = http.post("/v1/suppressions").bearer(owner)
                 .json(Map.of("channel", "sms", "address", "+447911123456", "reason", "STOP")).send();
