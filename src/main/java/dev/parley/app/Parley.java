@@ -207,6 +207,7 @@ public final class Parley implements AutoCloseable {
                 config.maxImportBytes()).register(api);
         new ProviderRoutes(jdbi, providerStore, providerRegistry, audit, pages).register(api);
         new MessageRoutes(jdbi, ledger, providerStore, pages, clock, nudge).register(api);
+        new dev.parley.templates.TemplateRoutes(jdbi, new dev.parley.templates.Templates(clock), contacts, pages).register(api);
         new QueueRoutes(jdbi, new QueueBoard(clock, nodes, providerRegistry), ledger, nudge).register(api);
         if (config.role().equals("worker")) {
             api = new Api();
