@@ -57,10 +57,20 @@ public final class CompiledContent {
     public Rendered render(Variables values) {
         Set<String> unknown = new LinkedHashSet<>();
         // A subject is one header line: a line break from a value would end it (or add a header) in SMTP.
-        String s = subject == null ? null : ONE_LINE.matcher(subject.render(values, false, unknown)).replaceAll(" ");
+        String s = subject == null ? null : oneLine(subject.render(values, false, unknown));
         String t = text == null ? null : text.render(values, false, unknown);
         String h = html == null ? null : html.render(values, true, unknown);
         return new Rendered(s, t, h, List.copyOf(unknown));
+    }
+
+    private static String oneLine(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\r' || c == '\n' || c == '\u0085' || c == '\u2028' || c == '\u2029') {
+                return ONE_LINE.matcher(s).replaceAll(" ");
+            }
+        }
+        return s;
     }
 
     /** Every variable the fields use, each once. */

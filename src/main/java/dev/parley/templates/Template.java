@@ -32,10 +32,17 @@ public final class Template {
 
     private final String field;
     private final Part[] parts;
+    /** Length of the literal text: the output is at least this long, so the buffer starts there. */
+    private final int literalLength;
 
     Template(String field, List<Part> parts) {
         this.field = field;
         this.parts = parts.toArray(Part[]::new);
+        int n = 0;
+        for (Part p : parts) {
+            n += p instanceof Literal l ? l.text().length() : 0;
+        }
+        this.literalLength = n;
     }
 
     /**
@@ -59,7 +66,7 @@ public final class Template {
 
     /** Renders with values from {@code values}; variables with no value and no default are added to {@code unknown}. */
     public String render(Variables values, boolean escapeHtml, Set<String> unknown) {
-        StringBuilder out = new StringBuilder();
+        StringBuilder out = new StringBuilder(literalLength + 16 * (parts.length + 1));
         for (Part part : parts) {
             switch (part) {
                 case Literal l -> out.append(l.text());

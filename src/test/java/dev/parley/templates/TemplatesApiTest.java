@@ -248,4 +248,26 @@ class TemplatesApiTest {
         JsonNode next = http.get("/v1/templates?limit=1&cursor=" + page.get("nextCursor").asText()).bearer(owner).send().json();
         assertThat(next.get("data").get(0).get("id").asText()).isEqualTo(a);
     }
+
+    @Test
+    void badPreviewBodiesAreRefusedAndOddDataRendersAsNoValue() {
+        String id = sms("Hi {{ firstName | \"there\" }} {{ a.b.c }}");
+        String path = "/v1/templates/" + id + "/preview";
+        assertThat(onlyError(http.post(path).bearer(owner).raw("application/json", "{\"data\":\"x\"}").send()).get("code").asText())
+                .isEqualTo("type");
+        assertThat(onlyError(http.post(path).bearer(owner).json(Map.of("contactId", "nope")).send()).get("field").asText())
+                .isEqualTo("contactId");
+        assertThat(onlyError(http.post(path).bearer(owner).raw("application/json", "{\"smartEncoding\":\"yes\"}").send())
+                .get("field").asText()).isEqualTo("smartEncoding");
+        assertThat(onlyError(http.post(path).bearer(owner).json(Map.of("dta", Map.of())).send()).get("code").asText())
+                .isEqualTo("unknown");
+        String deep = "{\"data\":" + "{\"a\":".repeat(60) + "1" + "}".repeat(60) + "}";
+        Http.Response deepAnswer = http.post(path).bearer(owner).raw("application/json", deep).send();
+        assertThat(deepAnswer.status()).as(deepAnswer.body()).isEqualTo(200);
+        Http.Response odd = http.post(path).bearer(owner).raw("application/json",
+                "{\"data\":{\"firstName\":[\"x\"],\"a\":{\"b\":{\"c\":{\"d\":1}}}}}").send();
+        assertThat(odd.status()).as(odd.body()).isEqualTo(200);
+        assertThat(odd.json().get("text").asText()).isEqualTo("Hi there ");
+        assertThat(odd.json().get("unknownVariables").toString()).isEqualTo("[\"a.b.c\"]");
+    }
 }
