@@ -241,6 +241,7 @@ public final class Parley implements AutoCloseable {
         Routing routing = new Routing(providerStore, clock);
         new RoutingRoutes(jdbi, routing, audit).register(api);
         new MessageRoutes(jdbi, ledger, providerStore, routing, pages, clock, nudge).register(api);
+        new dev.parley.templates.TemplateRoutes(jdbi, new dev.parley.templates.Templates(clock), contacts, pages).register(api);
         new InboundRoutes(jdbi, pages).register(api);
         new HookRoutes(providerRegistry, callbacks, this::publicUrl).register(api);
         unsubscribe.register(api);
