@@ -30,7 +30,11 @@ public final class ProviderTypes {
             "simulator", new Type(Set.of("sms", "email"), SimulatorProvider.FIELDS, SimulatorProvider::crossCheck,
                     (context, config) -> new SimulatorProvider(config)),
             "http", new Type(Set.of("sms", "email"), HttpProvider.FIELDS, config -> List.of(),
-                    (context, config) -> new HttpProvider(context.providerId(), config, context.clock())));
+                    (context, config) -> new HttpProvider(context.providerId(), config, context.clock())),
+            "smtp", new Type(Set.of("email"), SmtpProvider.FIELDS, SmtpProvider::crossCheck,
+                    (context, config) -> new SmtpProvider(context.providerId(), config, context.clock())),
+            "sendgrid", new Type(Set.of("email"), SendGridProvider.FIELDS, SendGridProvider::crossCheck,
+                    (context, config) -> new SendGridProvider(context.providerId(), config, context.clock())));
 
     private ProviderTypes() {}
 
