@@ -67,6 +67,7 @@ public final class Simulator implements AutoCloseable {
         cfg.jetty.modifyServer(server -> server.setStopTimeout(STOP_TIMEOUT_MS));
 
         cfg.routes.post("/send", sends::handle);
+        new SendGridDialect(options, sends, ledger).register(cfg);
         cfg.routes.get("/ledger/summary", ctx -> json(ctx, Json.write(ledger.summary())));
         cfg.routes.get("/ledger", this::writeLedger);
         cfg.routes.post("/ledger/reset", ctx -> {
