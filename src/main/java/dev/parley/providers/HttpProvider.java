@@ -100,7 +100,7 @@ public final class HttpProvider implements Provider {
         return builder.build();
     }
 
-    private static Throwable unwrap(ExecutionException e) {
+    static Throwable unwrap(ExecutionException e) {
         Throwable cause = e.getCause();
         while (cause instanceof CompletionException && cause.getCause() != null) {
             cause = cause.getCause();

@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -83,13 +82,7 @@ public final class SendGridProvider implements Provider, WebhookReceiver {
     /** The sender must be an address and the verification key a P-256 public key. */
     static List<FieldError> crossCheck(ProviderConfig config) {
         List<FieldError> errors = new ArrayList<>();
-        if (config.text("from") != null) {
-            try {
-                new InternetAddress(config.text("from"), true);
-            } catch (AddressException e) {
-                errors.add(new FieldError("config.from", "invalid", "config.from is not an email address"));
-            }
-        }
+        Senders.checkDefault(config, errors);
         if (config.text("webhookPublicKey") != null) {
             try {
                 SendGridSignature.parseKey(config.text("webhookPublicKey"));
@@ -103,10 +96,9 @@ public final class SendGridProvider implements Provider, WebhookReceiver {
 
     @Override
     public SendResult send(SendRequest request) throws InterruptedException {
-        String from = request.from() != null && !request.from().isBlank() ? request.from() : defaultFrom;
+        String from = Senders.of(request, defaultFrom);
         if (from == null) {
-            return new SendResult.Rejected(ErrorClass.PERMANENT, "no-sender",
-                    "the message has no from and the provider has no config.from", null);
+            return Senders.NONE;
         }
         byte[] body;
         try {
@@ -130,7 +122,7 @@ public final class SendGridProvider implements Provider, WebhookReceiver {
             HttpResponse<BoundedBody.Body> response = exchange.get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
             return classify(response.statusCode(), response.headers(), response.body(), request.messageId());
         } catch (ExecutionException e) {
-            return answers.failure(unwrap(e), timeout);
+            return answers.failure(HttpProvider.unwrap(e), timeout);
         } catch (TimeoutException e) {
             exchange.cancel(true);
             return new SendResult.Ambiguous("no complete answer within " + timeout.toMillis() + " ms");
@@ -215,14 +207,6 @@ public final class SendGridProvider implements Provider, WebhookReceiver {
         }
         signature.verify(request, clock.instant());
         return HookReply.of(SendGridEvents.parse(request.body()));
-    }
-
-    private static Throwable unwrap(ExecutionException e) {
-        Throwable cause = e.getCause();
-        while (cause instanceof CompletionException && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause == null ? e : cause;
     }
 
     @Override

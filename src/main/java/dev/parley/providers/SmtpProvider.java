@@ -87,22 +87,15 @@ public final class SmtpProvider implements Provider {
         if ((config.text("username") == null) != (config.text("password") == null)) {
             errors.add(new FieldError("config.password", "invalid", "config.username and config.password go together"));
         }
-        if (config.text("from") != null) {
-            try {
-                new InternetAddress(config.text("from"), true);
-            } catch (AddressException e) {
-                errors.add(new FieldError("config.from", "invalid", "config.from is not an email address"));
-            }
-        }
+        Senders.checkDefault(config, errors);
         return errors;
     }
 
     @Override
     public SendResult send(SendRequest request) throws InterruptedException {
-        String from = request.from() != null && !request.from().isBlank() ? request.from() : defaultFrom;
+        String from = Senders.of(request, defaultFrom);
         if (from == null) {
-            return new SendResult.Rejected(ErrorClass.PERMANENT, "no-sender",
-                    "the message has no from and the provider has no config.from", null);
+            return Senders.NONE;
         }
         MimeMessage message;
         Address[] recipients;

@@ -6,7 +6,6 @@ import dev.parley.core.Tokens;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -186,7 +185,7 @@ final class SendGridDialect implements AutoCloseable {
             return;
         }
         JsonNode url = json.path("url");
-        if (!url.isMissingNode() && !(url.isTextual() && isHttpUrl(url.asText()))) {
+        if (!url.isMissingNode() && !(url.isTextual() && SimulatorOptions.isHttpUrl(url.asText()))) {
             errors(ctx, 400, "url", "url must be an http or https URL");
             return;
         }
@@ -218,15 +217,6 @@ final class SendGridDialect implements AutoCloseable {
             return Tokens.constantTimeEquals(header, requiredAuth);
         }
         return header != null && header.startsWith("Bearer ") && !header.substring(7).isBlank();
-    }
-
-    private static boolean isHttpUrl(String text) {
-        try {
-            URI uri = URI.create(text);
-            return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
     }
 
     private static void errors(Context ctx, int status, String field, String message) {
