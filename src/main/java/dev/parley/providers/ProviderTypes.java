@@ -31,7 +31,11 @@ public final class ProviderTypes {
                     (context, config) -> new SimulatorProvider(config)),
             "http", new Type(Set.of("sms", "email"), HttpProvider.FIELDS, config -> List.of(),
                     (context, config) -> new HttpProvider(context.providerId(), config, context.clock())),
-            "twilio", new Type(Set.of("sms"), TwilioProvider.FIELDS, TwilioProvider::crossCheck, TwilioProvider::new));
+            "twilio", new Type(Set.of("sms"), TwilioProvider.FIELDS, TwilioProvider::crossCheck, TwilioProvider::new),
+            "smtp", new Type(Set.of("email"), SmtpProvider.FIELDS, SmtpProvider::crossCheck,
+                    (context, config) -> new SmtpProvider(context.providerId(), config, context.clock())),
+            "sendgrid", new Type(Set.of("email"), SendGridProvider.FIELDS, SendGridProvider::crossCheck,
+                    (context, config) -> new SendGridProvider(context.providerId(), config, context.clock())));
 
     private ProviderTypes() {}
 

@@ -76,6 +76,33 @@ final class Sends {
         ctx.status(200).contentType("application/json").result("{\"providerMessageId\":\"" + entry.providerMessageId() + "\"}");
     }
 
+    /**
+     * What became of a valid request in another dialect: refused (counted, not recorded) or accepted
+     * (recorded), and how long to wait before answering. The same fates, rate limit and ledger as
+     * {@code /send}, in the same order; the dialect answers in its own provider's words.
+     */
+    record Admission(Refusal refusal, LedgerEntry entry, long delayMillis) {
+        boolean late() {
+            return entry != null && entry.late();
+        }
+    }
+
+    Admission admit(String id, String channel, String to) {
+        long receivedNanos = clock.nanos();
+        long receivedAtMillis = clock.wallMillis();
+        Fates.Fate fate = fates.next();
+        if (fate.outcome() == Fates.Outcome.FAIL) {
+            ledger.refuse(Refusal.FAILED);
+            return new Admission(Refusal.FAILED, null, fate.delayMillis());
+        }
+        if (limiter != null && !limiter.tryTake(receivedNanos)) {
+            ledger.refuse(Refusal.RATE_LIMITED);
+            return new Admission(Refusal.RATE_LIMITED, null, fate.delayMillis());
+        }
+        boolean late = fate.outcome() == Fates.Outcome.LATE;
+        return new Admission(null, ledger.accept(id, channel, to, receivedNanos, receivedAtMillis, late), fate.delayMillis());
+    }
+
     private static Send parse(byte[] body) throws BadRequest {
         JsonNode json;
         try {

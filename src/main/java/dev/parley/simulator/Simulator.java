@@ -71,6 +71,7 @@ public final class Simulator implements AutoCloseable {
 
         cfg.routes.post("/send", sends::handle);
         cfg.routes.post(TwilioDialect.PATH, twilio::handle);
+        new SendGridDialect(options, sends, ledger).register(cfg);
         cfg.routes.get("/ledger/summary", ctx -> json(ctx, Json.write(ledger.summary())));
         cfg.routes.get("/ledger", this::writeLedger);
         cfg.routes.post("/ledger/reset", ctx -> {

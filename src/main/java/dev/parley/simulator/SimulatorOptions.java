@@ -88,7 +88,7 @@ public record SimulatorOptions(String host, int port, long latencyMs, long jitte
         }
     }
 
-    private static boolean isHttpUrl(String text) {
+    static boolean isHttpUrl(String text) {
         try {
             URI uri = URI.create(text);
             return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
