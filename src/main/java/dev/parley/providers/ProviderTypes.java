@@ -30,7 +30,8 @@ public final class ProviderTypes {
             "simulator", new Type(Set.of("sms", "email"), SimulatorProvider.FIELDS, SimulatorProvider::crossCheck,
                     (context, config) -> new SimulatorProvider(config)),
             "http", new Type(Set.of("sms", "email"), HttpProvider.FIELDS, config -> List.of(),
-                    (context, config) -> new HttpProvider(context.providerId(), config, context.clock())));
+                    (context, config) -> new HttpProvider(context.providerId(), config, context.clock())),
+            "smpp", new Type(Set.of("sms"), SmppProvider.FIELDS, SmppProvider::crossCheck, SmppProvider::new));
 
     private ProviderTypes() {}
 
