@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
  */
 final class SmppLink implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SmppLink.class);
+    /** How long closing waits for the SMSC's unbind_resp; submits already waiting keep their own timeout. */
+    private static final long UNBIND_WAIT_MS = 1_000;
 
     /** {@code session} set: bound. {@code down} set: not bound, and why. Neither: a bind attempt is under way. */
     private record State(SMPPSession session, SendResult.Rejected down) {}
@@ -110,6 +112,7 @@ final class SmppLink implements AutoCloseable {
             set(new State(null, new SendResult.Rejected(ErrorClass.TRANSIENT, "not-bound",
                     "the SMPP connection was lost; reconnecting", null)));
             if (closed) {
+                session.setTransactionTimer(Math.min(session.getTransactionTimer(), UNBIND_WAIT_MS));
                 session.unbindAndClose();
             } else {
                 session.close();
@@ -166,7 +169,7 @@ final class SmppLink implements AutoCloseable {
         set(new State(null, new SendResult.Rejected(ErrorClass.TRANSIENT, "closed", "the SMPP account is closing", null)));
         lost.release();
         try {
-            if (!thread.join(Duration.ofMillis(bindTimeoutMs + 1_000))) {
+            if (!thread.join(Duration.ofMillis(bindTimeoutMs + UNBIND_WAIT_MS + 500))) {
                 thread.interrupt();
             }
         } catch (InterruptedException e) {

@@ -146,7 +146,7 @@ public final class SmppProvider implements Provider {
             }
             messageId = accepted.providerMessageId();
         }
-        return new SendResult.Accepted(messageId);
+        return new SendResult.Accepted(messageId == null || messageId.isBlank() ? request.messageId() : messageId);
     }
 
     /** Submits part {@code index} within the window; the last part requests a delivery receipt. */

@@ -36,12 +36,16 @@ class SmppProviderTest {
 
     private final List<ProviderEvent> events = new CopyOnWriteArrayList<>();
     private volatile RuntimeException storeFailure;
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final List<Provider> providers = new ArrayList<>();
+    private final List<SmppSmsc> smscs = new ArrayList<>();
 
     @AfterEach
     void closeEverything() throws Exception {
-        for (AutoCloseable c : toClose.reversed()) {
-            c.close();
+        for (Provider p : providers) {
+            p.close();
+        }
+        for (SmppSmsc smsc : smscs) {
+            smsc.close();
         }
     }
 
@@ -51,7 +55,7 @@ class SmppProviderTest {
 
     private SmppSmsc smsc(int port) throws Exception {
         SmppSmsc smsc = new SmppSmsc(port, "secret");
-        toClose.add(smsc);
+        smscs.add(smsc);
         return smsc;
     }
 
@@ -69,7 +73,7 @@ class SmppProviderTest {
         };
         Provider provider = ProviderTypes.create(new ProviderContext("prv_smpp", Clock.fixed(NOW, ZoneOffset.UTC),
                 URI.create("http://127.0.0.1/hooks/smpp/prv_smpp"), sink), "smpp", config);
-        toClose.add(provider);
+        providers.add(provider);
         return provider;
     }
 
@@ -344,6 +348,16 @@ class SmppProviderTest {
         await("the adapter is bound again", back::isBound);
         assertThat(provider.send(sms("after"))).isEqualTo(new SendResult.Accepted("smsc-1"));
         assertThat(back.submits).extracting(SmppProviderTest::gsmOf).containsExactly("after");
+    }
+
+    @Test
+    void anIdleBindIsKeptAliveWithEnquireLink() throws Exception {
+        SmppSmsc smsc = smsc();
+        Provider provider = provider(smsc, "enquireLinkSeconds", 1);
+        assertThat(provider.send(sms("Hello"))).isInstanceOf(SendResult.Accepted.class);
+
+        await("the adapter sent enquire_link", () -> smsc.enquireLinks.get() >= 1);
+        assertThat(provider.send(sms("still bound"))).isEqualTo(new SendResult.Accepted("smsc-2"));
     }
 
     @Test

@@ -13,6 +13,7 @@ import org.jsmpp.bean.BroadcastSm;
 import org.jsmpp.bean.CancelBroadcastSm;
 import org.jsmpp.bean.CancelSm;
 import org.jsmpp.bean.DataSm;
+import org.jsmpp.bean.EnquireLink;
 import org.jsmpp.bean.NumberingPlanIndicator;
 import org.jsmpp.bean.OptionalParameter;
 import org.jsmpp.bean.QueryBroadcastSm;
@@ -56,6 +57,7 @@ final class SmppSmsc implements AutoCloseable {
     final int port;
     final List<SubmitSm> submits = new CopyOnWriteArrayList<>();
     final AtomicInteger bindAttempts = new AtomicInteger();
+    final AtomicInteger enquireLinks = new AtomicInteger();
     volatile Answer answer;
 
     private final String password;
@@ -162,6 +164,11 @@ final class SmppSmsc implements AutoCloseable {
     }
 
     private final class Receiver implements ServerMessageReceiverListener {
+        @Override
+        public void onAcceptEnquireLink(EnquireLink enquireLink, Session source) {
+            enquireLinks.incrementAndGet();
+        }
+
         @Override
         public SubmitSmResult onAcceptSubmitSm(SubmitSm submit, SMPPServerSession source) throws ProcessRequestException {
             submits.add(submit);
