@@ -187,42 +187,46 @@ final class SmppSmsc implements AutoCloseable {
 
         @Override
         public SubmitMultiResult onAcceptSubmitMulti(SubmitMulti submitMulti, SMPPServerSession source) throws ProcessRequestException {
-            throw new ProcessRequestException("not supported", SMPPConstant.STAT_ESME_RINVCMDID);
+            throw unsupported();
         }
 
         @Override
         public QuerySmResult onAcceptQuerySm(QuerySm querySm, SMPPServerSession source) throws ProcessRequestException {
-            throw new ProcessRequestException("not supported", SMPPConstant.STAT_ESME_RINVCMDID);
+            throw unsupported();
         }
 
         @Override
         public void onAcceptReplaceSm(ReplaceSm replaceSm, SMPPServerSession source) throws ProcessRequestException {
-            throw new ProcessRequestException("not supported", SMPPConstant.STAT_ESME_RINVCMDID);
+            throw unsupported();
         }
 
         @Override
         public void onAcceptCancelSm(CancelSm cancelSm, SMPPServerSession source) throws ProcessRequestException {
-            throw new ProcessRequestException("not supported", SMPPConstant.STAT_ESME_RINVCMDID);
+            throw unsupported();
         }
 
         @Override
         public BroadcastSmResult onAcceptBroadcastSm(BroadcastSm broadcastSm, SMPPServerSession source) throws ProcessRequestException {
-            throw new ProcessRequestException("not supported", SMPPConstant.STAT_ESME_RINVCMDID);
+            throw unsupported();
         }
 
         @Override
         public void onAcceptCancelBroadcastSm(CancelBroadcastSm cancelBroadcastSm, SMPPServerSession source) throws ProcessRequestException {
-            throw new ProcessRequestException("not supported", SMPPConstant.STAT_ESME_RINVCMDID);
+            throw unsupported();
         }
 
         @Override
         public QueryBroadcastSmResult onAcceptQueryBroadcastSm(QueryBroadcastSm queryBroadcastSm, SMPPServerSession source) throws ProcessRequestException {
-            throw new ProcessRequestException("not supported", SMPPConstant.STAT_ESME_RINVCMDID);
+            throw unsupported();
+        }
+
+        private static ProcessRequestException unsupported() {
+            return new ProcessRequestException("not supported by the test SMSC", SMPPConstant.STAT_ESME_RINVCMDID);
         }
 
         @Override
         public DataSmResult onAcceptDataSm(DataSm dataSm, Session source) throws ProcessRequestException {
-            throw new ProcessRequestException("not supported", SMPPConstant.STAT_ESME_RINVCMDID);
+            throw unsupported();
         }
     }
 }
