@@ -35,7 +35,8 @@ public final class ProviderTypes {
             "smtp", new Type(Set.of("email"), SmtpProvider.FIELDS, SmtpProvider::crossCheck,
                     (context, config) -> new SmtpProvider(context.providerId(), config, context.clock())),
             "sendgrid", new Type(Set.of("email"), SendGridProvider.FIELDS, SendGridProvider::crossCheck,
-                    (context, config) -> new SendGridProvider(context.providerId(), config, context.clock())));
+                    (context, config) -> new SendGridProvider(context.providerId(), config, context.clock())),
+            "smpp", new Type(Set.of("sms"), SmppProvider.FIELDS, SmppProvider::crossCheck, SmppProvider::new));
 
     private ProviderTypes() {}
 

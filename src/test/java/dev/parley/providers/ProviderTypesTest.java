@@ -31,7 +31,7 @@ class ProviderTypesTest {
         assertThat(ProviderTypes.validate("http", "sms", http("authHeader", "X-Api-Key", "authValue", "k",
                 "timeoutMs", 5000, "connectTimeoutMs", 1000))).isEmpty();
         assertThat(ProviderTypes.validate("http", "email", http())).isEmpty();
-        assertThat(ProviderTypes.names()).containsExactly("http", "sendgrid", "simulator", "smtp", "twilio");
+        assertThat(ProviderTypes.names()).containsExactly("http", "sendgrid", "simulator", "smpp", "smtp", "twilio");
     }
 
     @Test
