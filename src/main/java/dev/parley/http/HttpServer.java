@@ -119,7 +119,7 @@ public final class HttpServer {
         if (settings.https()) {
             ctx.header("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
         }
-        if (ctx.path().startsWith("/v1/")) {
+        if (ctx.path().startsWith("/v1/") || ctx.path().startsWith("/hooks/") || ctx.path().startsWith("/u/")) {
             ctx.header("Cache-Control", "no-store");
             // The long form: the int one answers -1 for a length beyond 2 GiB, which would let it through.
             long declared = ctx.req().getContentLengthLong();
