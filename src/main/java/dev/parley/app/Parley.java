@@ -23,6 +23,9 @@ import dev.parley.inbound.Inbox;
 import dev.parley.inbound.InboundPersonalData;
 import dev.parley.inbound.InboundRoutes;
 import dev.parley.inbound.Unsubscribe;
+import dev.parley.templates.MessageComposition;
+import dev.parley.templates.TemplateRoutes;
+import dev.parley.templates.Templates;
 import dev.parley.delivery.Nodes;
 import dev.parley.delivery.QueueBoard;
 import dev.parley.delivery.QueueRoutes;
@@ -240,8 +243,10 @@ public final class Parley implements AutoCloseable {
         new ProviderRoutes(jdbi, providerStore, providerRegistry, audit, pages).register(api);
         Routing routing = new Routing(providerStore, clock);
         new RoutingRoutes(jdbi, routing, audit).register(api);
-        new MessageRoutes(jdbi, ledger, providerStore, routing, pages, clock, nudge).register(api);
-        new dev.parley.templates.TemplateRoutes(jdbi, new dev.parley.templates.Templates(clock), contacts, pages).register(api);
+        Templates templates = new Templates(clock);
+        new MessageRoutes(jdbi, ledger, providerStore, routing, new MessageComposition(templates, contacts), pages, clock, nudge)
+                .register(api);
+        new TemplateRoutes(jdbi, templates, contacts, pages).register(api);
         new InboundRoutes(jdbi, pages).register(api);
         new HookRoutes(providerRegistry, callbacks, this::publicUrl).register(api);
         unsubscribe.register(api);

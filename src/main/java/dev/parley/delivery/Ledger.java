@@ -36,16 +36,17 @@ public final class Ledger {
      *
      * @param fallbacks  providers to fail over to after {@code providerId}, in order, or empty
      * @param compliance a STOP confirmation or HELP answer: sent even to a suppressed address
+     * @param cost       the route's price for it (per segment × segments for SMS), or null without a price list
      */
     public record NewMessage(String channel, String to, String from, String subject, String text, String html,
                              Instant sendAt, Instant validUntil, Guarantee guarantee, int priority, String providerId,
                              String campaignId, String contactId, List<String> tags, Map<String, Object> metadata,
-                             List<String> fallbacks, boolean compliance) {
+                             List<String> fallbacks, boolean compliance, java.math.BigDecimal cost) {
         public NewMessage(String channel, String to, String from, String subject, String text, String html,
                           Instant sendAt, Instant validUntil, Guarantee guarantee, int priority, String providerId,
                           String campaignId, String contactId, List<String> tags, Map<String, Object> metadata) {
             this(channel, to, from, subject, text, html, sendAt, validUntil, guarantee, priority, providerId, campaignId,
-                    contactId, tags, metadata, List.of(), false);
+                    contactId, tags, metadata, List.of(), false, null);
         }
 
         String fallbackList() {
@@ -63,17 +64,17 @@ public final class Ledger {
         h.update("""
                 INSERT INTO message (id, tenant_id, campaign_id, contact_id, channel, to_address, from_address, subject,
                                      body_text, body_html, status, guarantee, priority, due_at, valid_until, attempt,
-                                     max_attempts, provider_id, fallbacks, compliance, tags_json, metadata_json,
+                                     max_attempts, provider_id, fallbacks, compliance, cost, tags_json, metadata_json,
                                      created_at, updated_at)
                 VALUES (:id, :tenant, :campaign, :contact, :channel, :to, :from, :subject, :text, :html, :status,
-                        :guarantee, :priority, :due, :validUntil, 0, :maxAttempts, :provider, :fallbacks, :compliance,
+                        :guarantee, :priority, :due, :validUntil, 0, :maxAttempts, :provider, :fallbacks, :compliance, :cost,
                         :tags, :meta, :now, :now)""")
                 .bind("id", id).bind("campaign", m.campaignId()).bind("contact", m.contactId())
                 .bind("channel", m.channel()).bind("to", m.to()).bind("from", m.from()).bind("subject", m.subject())
                 .bind("text", m.text()).bind("html", m.html()).bind("status", status.wire())
                 .bind("guarantee", m.guarantee().wire()).bind("priority", m.priority()).bind("due", due)
                 .bind("validUntil", m.validUntil()).bind("maxAttempts", Backoff.DEFAULT_MAX_ATTEMPTS)
-                .bind("provider", m.providerId()).bind("fallbacks", m.fallbackList()).bind("compliance", m.compliance())
+                .bind("provider", m.providerId()).bind("fallbacks", m.fallbackList()).bind("compliance", m.compliance()).bind("cost", m.cost())
                 .bind("tags", m.tags() == null ? null : Json.write(m.tags()))
                 .bind("meta", m.metadata() == null ? null : Json.write(m.metadata()))
                 .bind("now", now).execute();
@@ -252,6 +253,7 @@ public final class Ledger {
                 rs.getTimestamp("due_at").toInstant(), valid == null ? null : valid.toInstant(), rs.getInt("attempt"),
                 rs.getInt("max_attempts"), rs.getString("provider_id"), rs.getString("provider_message_id"),
                 rs.getString("last_error"), tags, meta, rs.getTimestamp("created_at").toInstant(),
-                rs.getTimestamp("updated_at").toInstant(), sent == null ? null : sent.toInstant(), null);
+                rs.getTimestamp("updated_at").toInstant(), sent == null ? null : sent.toInstant(),
+                rs.getBigDecimal("cost") == null ? null : rs.getBigDecimal("cost").stripTrailingZeros(), null);
     }
 }
