@@ -251,6 +251,7 @@ public final class Parley implements AutoCloseable {
         new HookRoutes(providerRegistry, callbacks, this::publicUrl).register(api);
         unsubscribe.register(api);
         new QueueRoutes(jdbi, new QueueBoard(clock, nodes, providerRegistry), ledger, nudge).register(api);
+        new dev.parley.delivery.QueueTimeline(jdbi, clock).register(api);
         if (config.role().equals("worker")) {
             api = new Api();
         }
