@@ -27,17 +27,18 @@ import picocli.CommandLine.Option;
  * callbacks come back to it.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Try Parley: a demo tenant with simulated Twilio and SendGrid providers, 1,000 made-up contacts,",
-                "templates and a draft campaign, on an embedded database. Re-running reuses the same data."})
+        description = {"Try Parley in one command: simulated providers, a demo tenant and 1,000 made-up contacts.",
+                "%nRuns the provider simulator (Twilio and SendGrid) and Parley on an embedded database, sets up a demo "
+                        + "tenant through the API, and prints the URL, login and API key. Re-running reuses the same data."})
 final class DemoCommand implements Callable<Integer> {
     /** How the simulated providers behave: a little slow, mostly delivered, sometimes failing, rarely answered STOP. */
     static final SimulatorOptions SIMULATOR = new SimulatorOptions("127.0.0.1", 0, 40, 60, 0.01, 0, 30_000, 0, 1, null,
             0.95, 0.02, "STOP", null);
 
-    @Option(names = "--port", defaultValue = "8080", description = "Parley's port (default ${DEFAULT-VALUE}; 0 picks a free one).")
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080", description = "Parley's port (default ${DEFAULT-VALUE}; 0 picks a free one).")
     int port;
 
-    @Option(names = "--simulator-port", defaultValue = "8090",
+    @Option(names = "--simulator-port", paramLabel = "PORT", defaultValue = "8090",
             description = "The provider simulator's port (default ${DEFAULT-VALUE}; 0 picks a free one).")
     int simulatorPort;
 
@@ -45,7 +46,7 @@ final class DemoCommand implements Callable<Integer> {
             description = "Embedded database, demo.json and files (default ${DEFAULT-VALUE}).")
     Path dataDir;
 
-    @Option(names = "--log-level", description = "trace, debug, info, warn or error (PARLEY_LOG_LEVEL, default warn for the demo).")
+    @Option(names = "--log-level", paramLabel = "LEVEL", description = "trace, debug, info, warn or error (PARLEY_LOG_LEVEL, default warn for the demo).")
     String logLevel;
 
     @Override

@@ -65,6 +65,9 @@ class DemoProcessIT {
             JsonNode message = eventually(() -> http.get("/v1/messages/" + messageId).bearer(apiKey).send().json(),
                     m -> m.path("status").asText().equals("delivered"));
             assertThat(message.get("providerId").asText()).isEqualTo(saved.at("/ids/smsProvider").asText());
+            // Delivered by a receipt: the simulator's signed status callback, verified at /hooks/twilio/{providerId}/status.
+            assertThat(message.get("events")).anyMatch(e -> e.get("type").asText().equals("receipt")
+                    && e.get("toStatus").asText().equals("delivered"));
 
             Http simulator = new Http(printed(demo, "Simulator").split(" ")[0]);
             JsonNode ledger = simulator.get("/ledger/summary").send().json();
