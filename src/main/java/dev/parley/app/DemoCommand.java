@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -111,7 +112,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** Starts a server; a port already taken becomes a one-line error naming the option to change. */
-    private static <T> T start(String option, int port, java.util.function.Supplier<T> server) {
+    private static <T> T start(String option, int port, Supplier<T> server) {
         try {
             return server.get();
         } catch (RuntimeException e) {
@@ -142,7 +143,8 @@ final class DemoCommand implements Callable<Integer> {
                     + ", email provider " + state.id("emailProvider").orElse("?") + ",");
             out.println("               list '" + DemoSetup.LIST_NAME + "' " + state.id("list").orElse("?") + " (1,000 contacts), "
                     + "templates " + state.id("smsTemplate").orElse("?") + " and " + state.id("emailTemplate").orElse("?") + ",");
-            out.println("               " + (campaigns ? "draft campaign " + state.id("campaign").orElse("?")
+            out.println("               " + state.id("campaign").map(id -> "draft campaign " + id).orElse(campaigns
+                    ? "no draft campaign (it could not be made; see the note above)"
                     : "no draft campaign (campaigns are not available in this build)"));
             out.println();
             out.println("Send an SMS to a demo contact, then look at it (status queued -> sent -> delivered):");

@@ -56,7 +56,7 @@ class DemoProcessIT {
             Http http = demo.http();
             tenantId = http.get("/v1/auth/me").bearer(apiKey).send().json().at("/tenant/id").asText();
             assertThat(tenantId).isEqualTo(saved.get("tenantId").asText());
-            assertDemoData(http, apiKey);
+            assertDemoData(demo, http, apiKey);
 
             Http.Response sent = http.post("/v1/messages").bearer(apiKey).json(Map.of("channel", "sms",
                     "to", DemoContacts.exampleNumber(), "content", Map.of("text", "Hello from the demo test"))).send();
@@ -83,7 +83,7 @@ class DemoProcessIT {
             assertThat(printed(demo, "API key")).isEqualTo(apiKey);
             Http http = demo.http();
             assertThat(http.get("/v1/auth/me").bearer(apiKey).send().json().at("/tenant/id").asText()).isEqualTo(tenantId);
-            assertDemoData(http, apiKey);
+            assertDemoData(demo, http, apiKey);
             assertThat(http.get("/v1/messages").bearer(apiKey).send().json().get("data")).hasSize(1);
 
             // One tenant in the whole database, seen by an operator made beside the running demo.
@@ -101,8 +101,11 @@ class DemoProcessIT {
         }
     }
 
-    /** Two simulated providers, one list of exactly 1,000 distinct contacts, an SMS and an email template. */
-    private static void assertDemoData(Http http, String key) {
+    /**
+     * Two simulated providers, one list of exactly 1,000 distinct contacts, an SMS and an email template, and
+     * one draft campaign where this build has campaigns (where it has not, the demo says so).
+     */
+    private static void assertDemoData(ParleyProcess demo, Http http, String key) {
         List<JsonNode> providers = all(http, key, "/v1/providers");
         assertThat(providers).extracting(p -> p.get("type").asText() + "/" + p.get("channel").asText())
                 .containsExactlyInAnyOrder("twilio/sms", "sendgrid/email");
@@ -122,6 +125,16 @@ class DemoProcessIT {
 
         assertThat(all(http, key, "/v1/templates")).extracting(t -> t.get("channel").asText())
                 .containsExactlyInAnyOrder("sms", "email");
+
+        Http.Response campaigns = http.get("/v1/campaigns?limit=200").bearer(key).send();
+        if (campaigns.status() == 404) {
+            assertThat(demo.stdoutLines()).anyMatch(l -> l.contains("campaigns are not available in this build"));
+        } else {
+            assertThat(campaigns.status()).as(campaigns.toString()).isEqualTo(200);
+            assertThat(campaigns.json().get("data")).singleElement()
+                    .satisfies(c -> assertThat(c.get("name").asText()).isEqualTo("Spring offer"))
+                    .satisfies(c -> assertThat(c.get("status").asText()).isEqualTo("draft"));
+        }
     }
 
     /** Every item of a paginated collection. */
