@@ -7,7 +7,8 @@ import dev.parley.db.TenantHandle;
 import dev.parley.delivery.MessageComposer;
 
 /**
- * Composes {@code POST /v1/messages}: the recipient from {@code to} or the contact's address on the channel,
+ * Composes {@code POST /v1/messages}: the recipient from {@code to} or the contact's address on the channel
+ * (a {@code to} that is a contact's address links the message to that contact too),
  * the content from a stored template or the inline content, rendered with the contact's fields and
  * {@code data} (inline content is a template too: {@code {{code}}} with {@code data.code}). The rendered
  * text must still fit the channel's limits.
@@ -35,6 +36,10 @@ public final class MessageComposition implements MessageComposer {
             if (to == null) {
                 throw new Failure.Invalid("contactId", "noAddress", "the contact has no " + (r.channel().equals("sms") ? "phone" : "email"));
             }
+        }
+        if (contact == null) {
+            // A message to an address that belongs to a contact is that contact's: linked, and its fields usable.
+            contact = contacts.idByAddress(th, r.channel(), to).map(id -> contacts.get(th, id)).orElse(null);
         }
         CompiledContent compiled;
         if (r.templateId() != null) {
