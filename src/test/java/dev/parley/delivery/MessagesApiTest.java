@@ -201,6 +201,25 @@ class MessagesApiTest {
     }
 
     @Test
+    void operatorsSeeEveryTenantsWaitingMessagesAndTenantsDoNot() {
+        send(Map.of("channel", "sms", "to", "+447700900129", "content", Map.of("text", "later"),
+                "sendAt", Instant.now().plusSeconds(3600).toString()));
+        server.parley().users().createOperator("ops@queues.test", "operator-password");
+        String ops = server.login("ops@queues.test", "operator-password");
+        JsonNode board = http.get("/v1/operator/queues").bearer(ops).send().json();
+        JsonNode mine = null;
+        for (JsonNode t : board.get("tenants")) {
+            if (t.get("name").asText().equals("Sender")) {
+                mine = t;
+            }
+        }
+        assertThat(mine).as(board.toString()).isNotNull();
+        assertThat(mine.get("scheduled").asLong()).isPositive();
+        assertThat(board.get("nodes")).isNotEmpty();
+        assertThat(http.get("/v1/operator/queues").bearer(owner).send().status()).isEqualTo(403);
+    }
+
+    @Test
     void aSuppressedAddressIsNeverSentTo() {
         Http.Response sup = http.post("/v1/suppressions").bearer(owner)
                 .json(Map.of("channel", "sms", "address", "+447911123456", "reason", "STOP")).send();
