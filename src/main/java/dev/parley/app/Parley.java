@@ -110,6 +110,8 @@ public final class Parley implements AutoCloseable {
     private JvmGcMetrics gcMetrics;
     private ScheduledExecutorService housekeeping;
     private final Callbacks callbacks;
+    private volatile dev.parley.campaigns.Campaigns campaigns;
+    private dev.parley.campaigns.CampaignRunner campaignRunner;
 
     private Parley(Config config, Clock clock) {
         this.config = config;
@@ -241,7 +243,12 @@ public final class Parley implements AutoCloseable {
         Routing routing = new Routing(providerStore, clock);
         new RoutingRoutes(jdbi, routing, audit).register(api);
         new MessageRoutes(jdbi, ledger, providerStore, routing, pages, clock, nudge).register(api);
-        new dev.parley.templates.TemplateRoutes(jdbi, new dev.parley.templates.Templates(clock), contacts, pages).register(api);
+        dev.parley.templates.Templates templates = new dev.parley.templates.Templates(clock);
+        new dev.parley.templates.TemplateRoutes(jdbi, templates, contacts, pages).register(api);
+        campaigns = new dev.parley.campaigns.Campaigns(clock, templates, routing, ledger);
+        campaignRunner = dev.parley.campaigns.CampaignRunner.create(jdbi, database.dialect(), clock, campaigns, templates,
+                routing, ledger, nudge);
+        new dev.parley.campaigns.CampaignRoutes(jdbi, campaigns, pages, campaignRunner::nudge).register(api);
         new InboundRoutes(jdbi, pages).register(api);
         new HookRoutes(providerRegistry, callbacks, this::publicUrl).register(api);
         unsubscribe.register(api);
@@ -260,6 +267,9 @@ public final class Parley implements AutoCloseable {
         http = new HttpServer(httpSettings, api, new Credentials(sessions, apiKeys), idempotency, rateLimiter, health, meters)
                 .start();
 
+        if (engine != null) {
+            campaignRunner.start();
+        }
         housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "parley-housekeeping");
             t.setDaemon(true);
@@ -312,6 +322,16 @@ public final class Parley implements AutoCloseable {
         return receipts;
     }
 
+    /** Campaigns: create and run them ({@code parley demo} makes its draft campaign here). Null until serving. */
+    public dev.parley.campaigns.Campaigns campaigns() {
+        return campaigns;
+    }
+
+    /** This node's campaign loop (tests and the launch benchmark drive it directly). */
+    public dev.parley.campaigns.CampaignRunner campaignRunner() {
+        return campaignRunner;
+    }
+
     public Tenants tenants() {
         return tenants;
     }
@@ -344,6 +364,9 @@ public final class Parley implements AutoCloseable {
         }
         if (http != null) {
             http.stop();
+        }
+        if (campaignRunner != null) {
+            campaignRunner.close();
         }
         if (deliveryMetrics != null) {
             deliveryMetrics.close();
