@@ -154,6 +154,7 @@ class DeliveryCrashIT {
                 ParleyProcess simulator = simulator(processes, "--latency-ms", "5", "--seed", "11");
                 ParleyProcess warmUpSimulator = simulator(processes, "--latency-ms", "5", "--seed", "12");
                 warmUp(simulator);
+                warmUp(warmUpSimulator);
                 Map<String, String> env = serverEnv(db, 2000);
 
                 ParleyProcess api = serve(processes, env, "--role", "api");
@@ -205,7 +206,7 @@ class DeliveryCrashIT {
                         ids.size(), TWO_NODE_RATE, seconds, summary.get("accepted").asLong(), summary.get("distinctIds").asLong(),
                         summary.at("/duplicateIds/count").asLong(), summary.get("perSecond").asDouble(),
                         summary.get("maxInAnySlidingSecond").asLong(), windows, claimsByNode, eventCount(db, "released"));
-                System.out.printf("twoNodes: cold start (warm-up account, %d messages at %d/s from two fresh JVMs): max in any"
+                System.out.printf("twoNodes: cold start (warm-up account, %d messages at %d/s from two fresh JVMs to a warm judge): max in any"
                                 + " sliding second %d, per 10 s windows %s%n", WARM_UP_MESSAGES, TWO_NODE_RATE,
                         coldStart.get("maxInAnySlidingSecond").asLong(), coldStart.get("per10sWindow"));
 
