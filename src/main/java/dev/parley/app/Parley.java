@@ -323,6 +323,11 @@ public final class Parley implements AutoCloseable {
         return engine;
     }
 
+    /** Where provider events land (tests feed events through it as an adapter would). */
+    public Callbacks callbacks() {
+        return callbacks;
+    }
+
     public Receipts receipts() {
         return receipts;
     }

@@ -76,7 +76,16 @@ class ErasureTest {
         http.post("/v1/messages").bearer(owner).json(Map.of("channel", "email", "to", "Quintessa@Example.org",
                 "content", Map.of("subject", "For Quintessa Vandermeer", "text", "Dear Quintessa"))).send();
 
+        // A reply from the person, as an adapter hands one over after verifying the provider's callback.
+        String smsProvider = http.get("/v1/providers").bearer(owner).send().json().get("data").findValuesAsText("id").stream()
+                .filter(p -> http.get("/v1/providers/" + p).bearer(owner).send().json().get("channel").asText().equals("sms"))
+                .findFirst().orElseThrow();
+        server.parley().callbacks().publish(smsProvider, List.of(new dev.parley.providers.ProviderEvent.Inbound("sms", "SM-erase-1",
+                "+447911123071", "+15005550006", "Thanks, Quintessa Vandermeer here", java.time.Instant.now())));
+        assertThat(http.get("/v1/inbound?contactId=" + id).bearer(owner).send().json().get("data")).hasSize(1);
+
         JsonNode export = http.get("/v1/contacts/" + id + "/export").bearer(owner).send().json();
+        assertThat(export.get("inbound")).hasSize(1);
         assertThat(export.get("messages")).hasSize(2);
         assertThat(export.get("contact").get("email").asText()).isEqualTo("quintessa@example.org");
         assertThat(export.get("consentHistory")).hasSize(2);
