@@ -22,7 +22,8 @@ import java.util.Set;
 /**
  * The hours a campaign may reach a recipient, in the recipient's local wall time: on each allowed day an
  * <em>opening</em> runs from {@code from} (inclusive) to {@code to} (exclusive), past midnight when
- * {@code to} is before {@code from}; {@code from == to} (only 00:00 and "24:00") is the whole day.
+ * {@code to} is before {@code from}. {@code to} = 00:00 means midnight at the end of the day (the API's
+ * {@code "24:00"}), so 00:00–00:00 is the whole day; no other {@code from == to} is allowed.
  *
  * <p>What a reader could get wrong: {@code days} names the local date on which an opening <em>starts</em>
  * (22:00–06:00 on FRI is open from Friday 22:00 to Saturday 06:00, and not on Friday at 05:00). Across a
@@ -89,6 +90,21 @@ public record SendWindow(Set<DayOfWeek> days, LocalTime from, LocalTime to) {
             throw new Failure.Invalid(errors.getFirst().message(), errors);
         }
         return new SendWindow(allowed, start, end);
+    }
+
+    /** The days as the API writes them ({@code ["MON","FRI"]}), Monday first. */
+    public List<String> dayNames() {
+        return EnumSet.copyOf(days).stream().map(d -> d.name().substring(0, 3)).toList();
+    }
+
+    /** {@code from} as the API writes it. */
+    public String fromText() {
+        return from.format(HH_MM);
+    }
+
+    /** {@code to} as the API writes it: {@code "24:00"} for the end of the day, which {@link #to()} holds as 00:00. */
+    public String toText() {
+        return to.equals(LocalTime.MIDNIGHT) ? "24:00" : to.format(HH_MM);
     }
 
     /** Whether a message may be handed to a provider at instant {@code t} for a recipient in {@code zone}. */

@@ -172,6 +172,23 @@ class SendWindowTest {
         assertThat(window).isEqualTo(new SendWindow(Set.of(DayOfWeek.MONDAY, DayOfWeek.FRIDAY), LocalTime.of(9, 0), LocalTime.of(20, 0)));
     }
 
+    @ParameterizedTest(name = "{0} {1}-{2}")
+    @CsvSource(delimiter = '|', textBlock = """
+            SUN,MON | 09:00 | 20:00
+            FRI     | 22:00 | 06:00
+            SAT     | 20:00 | 24:00
+            MON     | 00:00 | 24:00
+            TUE     | 00:00 | 06:30
+            """)
+    void writesBackWhatItParsed(String days, String from, String to) {
+        SendWindow window = SendWindow.parse(List.of(days.split(",")), from, to, "sw");
+
+        assertThat(window.dayNames()).containsExactlyInAnyOrder(days.split(","));
+        assertThat(window.fromText()).isEqualTo(from);
+        assertThat(window.toText()).isEqualTo(to);
+        assertThat(SendWindow.parse(window.dayNames(), window.fromText(), window.toText(), "sw")).isEqualTo(window);
+    }
+
     @ParameterizedTest(name = "{0} {1}-{2} -> {3}")
     @CsvSource(delimiter = '|', nullValues = "-", textBlock = """
             # days           | from  | to    | errors (field:code, comma-separated)
