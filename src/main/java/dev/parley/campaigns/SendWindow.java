@@ -57,18 +57,19 @@ public record SendWindow(Set<DayOfWeek> days, LocalTime from, LocalTime to) {
     }
 
     /**
-     * Parses the API shape {@code {days:["MON",...], from:"09:00", to:"20:00"}}; {@code to} may be
-     * {@code "24:00"} (end of the day). Every problem is a field error on {@code prefix.days},
-     * {@code prefix.from} or {@code prefix.to}, all thrown together as one {@link Failure.Invalid}.
+     * Parses the API shape {@code {days:["MON",...], from:"09:00", to:"20:00"}}: {@code days} left out (null)
+     * means every day, an empty list is refused; {@code to} may be {@code "24:00"} (the end of the day). Every
+     * problem is a field error on {@code prefix.days}, {@code prefix.from} or {@code prefix.to} ("sendWindow"
+     * and "sendWindow." both give {@code sendWindow.from}), all thrown together as one {@link Failure.Invalid}.
      */
     public static SendWindow parse(List<String> days, String from, String to, String fieldPrefix) {
-        String prefix = fieldPrefix == null || fieldPrefix.isEmpty() ? "" : fieldPrefix + ".";
+        String prefix = fieldPrefix == null ? "" : fieldPrefix.isEmpty() || fieldPrefix.endsWith(".") ? fieldPrefix : fieldPrefix + ".";
         List<Failure.FieldError> errors = new ArrayList<>();
         EnumSet<DayOfWeek> allowed = EnumSet.noneOf(DayOfWeek.class);
         if (days == null) {
-            errors.add(new Failure.FieldError(prefix + "days", "required", prefix + "days is required"));
+            allowed = EnumSet.allOf(DayOfWeek.class);
         } else if (days.isEmpty()) {
-            errors.add(new Failure.FieldError(prefix + "days", "invalid", prefix + "days must name at least one day"));
+            errors.add(new Failure.FieldError(prefix + "days", "invalid", prefix + "days must name at least one day (leave it out for every day)"));
         } else {
             for (String day : days) {
                 DayOfWeek d = day(day);
@@ -136,8 +137,10 @@ public record SendWindow(Set<DayOfWeek> days, LocalTime from, LocalTime to) {
 
     /**
      * When the opening that contains {@code t} ends: the first instant {@code > t} at which the window is
-     * closed (openings that meet, as whole days do, count as one). {@link Instant#MAX} when the window
-     * never closes (every day, 00:00–24:00). Only valid when {@code isOpen(t, zone)}.
+     * closed (openings that meet, as whole days do, count as one). A window open around the clock (every
+     * day, 00:00–24:00) never closes; for it this answers the end of the last day it looks at, about two
+     * weeks on, a real instant a caller can store and simply check again then. Only valid when
+     * {@code isOpen(t, zone)}.
      */
     public Instant closesAfter(Instant t, ZoneId zone) {
         LocalDate today = LocalDate.ofInstant(t, zone);
@@ -164,7 +167,7 @@ public record SendWindow(Set<DayOfWeek> days, LocalTime from, LocalTime to) {
                 end = o.end();
             }
         }
-        return Instant.MAX;
+        return end;
     }
 
     /** Whether an opening runs past midnight into the next date (whole days included). */

@@ -98,13 +98,24 @@ class SendWindowTest {
     }
 
     @Test
-    void aWindowOpenEveryMinuteOfEveryDayNeverCloses() {
-        SendWindow always = SendWindow.parse(List.of("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"), "00:00", "24:00", "w");
+    void aWindowOpenAroundTheClockAnswersAStorableCloseAboutTwoWeeksOn() {
+        SendWindow always = SendWindow.parse(null, "00:00", "24:00", "w");
         Instant springForward = Instant.parse("2025-03-30T01:00:00Z");
+        ZoneId london = ZoneId.of("Europe/London");
 
         assertThat(always).isEqualTo(SendWindow.always());
-        assertThat(always.isOpen(springForward, ZoneId.of("Europe/London"))).isTrue();
-        assertThat(always.closesAfter(springForward, ZoneId.of("Europe/London"))).isEqualTo(Instant.MAX);
+        assertThat(always.isOpen(springForward, london)).isTrue();
+        assertThat(always.closesAfter(springForward, london))
+                .isAfter(springForward.plus(Duration.ofDays(13)))
+                .isBefore(springForward.plus(Duration.ofDays(16)));
+    }
+
+    @Test
+    void daysLeftOutMeanEveryDayAndAPrefixMayEndWithADot() {
+        assertThat(SendWindow.parse(null, "09:00", "17:00", "sendWindow").days()).containsExactlyInAnyOrder(DayOfWeek.values());
+        assertThatThrownBy(() -> SendWindow.parse(null, "9am", "17:00", "sendWindow."))
+                .isInstanceOfSatisfying(dev.parley.core.Failure.Invalid.class, e -> assertThat(e.errors())
+                        .extracting(dev.parley.core.Failure.FieldError::field).containsExactly("sendWindow.from"));
     }
 
     @Test
@@ -154,7 +165,8 @@ class SendWindowTest {
             }
             Instant closes = window.closesAfter(next, zone);
             assertThat(closes).isAfter(next);
-            if (!closes.equals(Instant.MAX)) {
+            boolean aroundTheClock = days.size() == 7 && from.equals(LocalTime.MIDNIGHT) && to.equals(LocalTime.MIDNIGHT);
+            if (!aroundTheClock) {
                 assertThat(window.isOpen(closes, zone)).isFalse();
                 assertThat(window.isOpen(closes.minusNanos(1), zone)).isTrue();
                 assertThat(closes).isBefore(next.plus(Duration.ofDays(8)));
@@ -192,7 +204,6 @@ class SendWindowTest {
     @ParameterizedTest(name = "{0} {1}-{2} -> {3}")
     @CsvSource(delimiter = '|', nullValues = "-", textBlock = """
             # days           | from  | to    | errors (field:code, comma-separated)
-            -                | 09:00 | 20:00 | sw.days:required
             ''               | 09:00 | 20:00 | sw.days:invalid
             MON,XYZ          | 09:00 | 20:00 | sw.days:invalid
             MON,             | 09:00 | 20:00 | sw.days:invalid
