@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** {@code parley}: the one entry point. Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error. */
 @Command(name = "parley", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Self-hosted messaging over SMS and email with a durable delivery ledger.",
-        subcommands = {ServeCommand.class, MigrateCommand.class, TenantCommand.class, OperatorCommand.class, ImportCommand.class,
+        subcommands = {ServeCommand.class, MigrateCommand.class, TenantCommand.class, OperatorCommand.class, ImportCommand.class, DemoCommand.class,
                 dev.parley.bench.BenchCommand.class, dev.parley.simulator.SimulatorCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

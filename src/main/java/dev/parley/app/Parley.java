@@ -23,6 +23,9 @@ import dev.parley.inbound.Inbox;
 import dev.parley.inbound.InboundPersonalData;
 import dev.parley.inbound.InboundRoutes;
 import dev.parley.inbound.Unsubscribe;
+import dev.parley.templates.MessageComposition;
+import dev.parley.templates.TemplateRoutes;
+import dev.parley.templates.Templates;
 import dev.parley.delivery.Nodes;
 import dev.parley.delivery.QueueBoard;
 import dev.parley.delivery.QueueRoutes;
@@ -110,6 +113,8 @@ public final class Parley implements AutoCloseable {
     private JvmGcMetrics gcMetrics;
     private ScheduledExecutorService housekeeping;
     private final Callbacks callbacks;
+    private volatile dev.parley.campaigns.Campaigns campaigns;
+    private dev.parley.campaigns.CampaignRunner campaignRunner;
 
     private Parley(Config config, Clock clock) {
         this.config = config;
@@ -240,12 +245,19 @@ public final class Parley implements AutoCloseable {
         new ProviderRoutes(jdbi, providerStore, providerRegistry, audit, pages).register(api);
         Routing routing = new Routing(providerStore, clock);
         new RoutingRoutes(jdbi, routing, audit).register(api);
-        new MessageRoutes(jdbi, ledger, providerStore, routing, pages, clock, nudge).register(api);
-        new dev.parley.templates.TemplateRoutes(jdbi, new dev.parley.templates.Templates(clock), contacts, pages).register(api);
+        Templates templates = new Templates(clock);
+        new MessageRoutes(jdbi, ledger, providerStore, routing, new MessageComposition(templates, contacts), pages, clock, nudge)
+                .register(api);
+        new TemplateRoutes(jdbi, templates, contacts, pages).register(api);
+        campaigns = new dev.parley.campaigns.Campaigns(clock, templates, routing, ledger);
+        campaignRunner = dev.parley.campaigns.CampaignRunner.create(jdbi, database.dialect(), clock, campaigns, templates,
+                routing, ledger, nudge);
+        new dev.parley.campaigns.CampaignRoutes(jdbi, campaigns, pages, campaignRunner::nudge).register(api);
         new InboundRoutes(jdbi, pages).register(api);
         new HookRoutes(providerRegistry, callbacks, this::publicUrl).register(api);
         unsubscribe.register(api);
         new QueueRoutes(jdbi, new QueueBoard(clock, nodes, providerRegistry), ledger, nudge).register(api);
+        new dev.parley.delivery.QueueTimeline(jdbi, clock).register(api);
         if (config.role().equals("worker")) {
             api = new Api();
         }
@@ -260,6 +272,9 @@ public final class Parley implements AutoCloseable {
         http = new HttpServer(httpSettings, api, new Credentials(sessions, apiKeys), idempotency, rateLimiter, health, meters)
                 .start();
 
+        if (engine != null) {
+            campaignRunner.start();
+        }
         housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "parley-housekeeping");
             t.setDaemon(true);
@@ -312,6 +327,16 @@ public final class Parley implements AutoCloseable {
         return receipts;
     }
 
+    /** Campaigns: create and run them ({@code parley demo} makes its draft campaign here). Null until serving. */
+    public dev.parley.campaigns.Campaigns campaigns() {
+        return campaigns;
+    }
+
+    /** This node's campaign loop (tests and the launch benchmark drive it directly). */
+    public dev.parley.campaigns.CampaignRunner campaignRunner() {
+        return campaignRunner;
+    }
+
     public Tenants tenants() {
         return tenants;
     }
@@ -344,6 +369,9 @@ public final class Parley implements AutoCloseable {
         }
         if (http != null) {
             http.stop();
+        }
+        if (campaignRunner != null) {
+            campaignRunner.close();
         }
         if (deliveryMetrics != null) {
             deliveryMetrics.close();

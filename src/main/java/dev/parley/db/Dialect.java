@@ -173,6 +173,29 @@ public enum Dialect {
         return this == POSTGRESQL ? 3 : 1;
     }
 
+    /**
+     * Adds to counters: for each row of {@code select} (the key columns, then the amount, in that order),
+     * inserts it or adds its amount to the existing row's {@code counterColumn}. {@code INSERT … ON CONFLICT DO
+     * UPDATE} on PostgreSQL, {@code MERGE} on H2.
+     */
+    public String insertOrAdd(String table, java.util.List<String> keyColumns, String counterColumn, String select) {
+        String keys = String.join(", ", keyColumns);
+        if (this == POSTGRESQL) {
+            return "INSERT INTO " + table + " (" + keys + ", " + counterColumn + ") " + select + " ON CONFLICT (" + keys
+                    + ") DO UPDATE SET " + counterColumn + " = " + table + "." + counterColumn + " + EXCLUDED." + counterColumn;
+        }
+        StringBuilder on = new StringBuilder();
+        StringBuilder values = new StringBuilder();
+        for (String k : keyColumns) {
+            on.append(on.isEmpty() ? "" : " AND ").append("t.").append(k).append(" = v.").append(k);
+            values.append("v.").append(k).append(", ");
+        }
+        return "MERGE INTO " + table + " t USING (" + select + ") AS v(" + keys + ", " + counterColumn + ") ON " + on
+                + " WHEN MATCHED THEN UPDATE SET " + counterColumn + " = t." + counterColumn + " + v." + counterColumn
+                + " WHEN NOT MATCHED THEN INSERT (" + keys + ", " + counterColumn + ") VALUES (" + values + "v."
+                + counterColumn + ")";
+    }
+
     /** Human name for logs and health output. */
     public String displayName() {
         return this == H2 ? "H2" : "PostgreSQL";

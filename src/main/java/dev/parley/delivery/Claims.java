@@ -87,6 +87,7 @@ final class Claims {
                 SELECT id FROM message
                 WHERE status = 'queued' AND provider_id = :provider AND tenant_id = :tenant
                   AND COALESCE(campaign_id, '-') = :campaign AND priority <= :prio <routable>
+                  AND (window_closes_at IS NULL OR window_closes_at > :now)
                   AND (campaign_id IS NULL
                        OR EXISTS (SELECT 1 FROM campaign c WHERE c.id = message.campaign_id AND c.status = 'running'))
                 ORDER BY priority, due_at LIMIT :n FOR UPDATE SKIP LOCKED""";
@@ -97,7 +98,7 @@ final class Claims {
         return jdbi.inTransaction(h -> {
             List<String> ids = h.createQuery(pick)
                     .bind("provider", lane.providerId()).bind("tenant", lane.tenantId()).bind("campaign", lane.campaignKey())
-                    .bind("prio", maxPriority).bind("n", n)
+                    .bind("prio", maxPriority).bind("n", n).bind("now", now)
                     .define("routable", onlyWithFallbacks ? "AND fallbacks IS NOT NULL" : "")
                     .mapTo(String.class).list();
             if (ids.isEmpty()) {
@@ -110,7 +111,7 @@ final class Claims {
             List<EventRow> events = new ArrayList<>(claimed.size());
             for (Claimed c : claimed) {
                 events.add(new EventRow(c.id(), c.tenantId(), now, "claimed", "queued", "sending", c.attempt(),
-                        c.providerId(), node));
+                        c.providerId(), node, c.campaignId()));
             }
             Events.insert(h, dialect, events);
             return claimed;

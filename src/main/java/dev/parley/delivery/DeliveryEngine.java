@@ -74,6 +74,7 @@ public final class DeliveryEngine implements AutoCloseable {
     private final Nodes nodes;
     private final ProviderRegistry providers;
     private final TenantRates tenantRates;
+    private final CampaignRates campaignRates;
     private final Backoff backoff;
     private final Semaphore permits;
     /** Settling threads (see {@link dev.parley.db.Dialect#hotRowWriters}). */
@@ -129,6 +130,7 @@ public final class DeliveryEngine implements AutoCloseable {
         this.nodes = nodes;
         this.providers = providers;
         this.tenantRates = tenantRates;
+        this.campaignRates = new CampaignRates(settlements.jdbi(), clock);
         this.backoff = Backoff.standard();
         this.permits = new Semaphore(settings.sendConcurrency());
         this.settlers = settlements.writers();
@@ -278,7 +280,8 @@ public final class DeliveryEngine implements AutoCloseable {
         Double providerRate = live.get().row().ratePerSecond();
         Pace pace = providerRate == null || providerRate <= 0 ? null : paces.computeIfAbsent(lane.providerId(), p -> new Pace());
         Double tenantRate = tenantRates.rateOf(lane.tenantId());
-        for (Map.Entry<String, Double> limit : limits(lane, providerRate, tenantRate).entrySet()) {
+        Double campaignRate = campaignRates.rateOf(lane.campaignId());
+        for (Map.Entry<String, Double> limit : limits(lane, providerRate, tenantRate, campaignRate).entrySet()) {
             Optional<RateLimits.Reservation> r = rateLimits.reserve(limit.getKey(), limit.getValue(), wanted, now, RATE_HORIZON);
             if (r.isEmpty()) {
                 giveBackAll(reservations, 0);
@@ -326,13 +329,16 @@ public final class DeliveryEngine implements AutoCloseable {
         return got.size();
     }
 
-    private static Map<String, Double> limits(Lane lane, Double providerRate, Double tenantRate) {
+    private static Map<String, Double> limits(Lane lane, Double providerRate, Double tenantRate, Double campaignRate) {
         Map<String, Double> limits = new java.util.LinkedHashMap<>();
         if (providerRate != null && providerRate > 0) {
             limits.put("provider:" + lane.providerId(), providerRate);
         }
         if (tenantRate != null && tenantRate > 0) {
             limits.put("tenant:" + lane.tenantId(), tenantRate);
+        }
+        if (campaignRate != null && campaignRate > 0) {
+            limits.put("campaign:" + lane.campaignId(), campaignRate);
         }
         return limits;
     }

@@ -5,7 +5,10 @@ import java.sql.Timestamp;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
 
-/** Writes event rows as one set-based INSERT from bound arrays, however many there are. */
+/**
+ * Writes event rows as one set-based INSERT from bound arrays, however many there are, and moves the
+ * campaign counters of the changes they record ({@link CampaignCounters}) in the same transaction.
+ */
 final class Events {
     private Events() {}
 
@@ -49,5 +52,6 @@ final class Events {
                 .bindArray("pid", String.class, (Object[]) providers)
                 .bindArray("det", String.class, (Object[]) details)
                 .execute();
+        CampaignCounters.record(h, dialect, rows);
     }
 }

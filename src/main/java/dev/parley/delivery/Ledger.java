@@ -36,16 +36,17 @@ public final class Ledger {
      *
      * @param fallbacks  providers to fail over to after {@code providerId}, in order, or empty
      * @param compliance a STOP confirmation or HELP answer: sent even to a suppressed address
+     * @param cost       the route's price for it (per segment × segments for SMS), or null without a price list
      */
     public record NewMessage(String channel, String to, String from, String subject, String text, String html,
                              Instant sendAt, Instant validUntil, Guarantee guarantee, int priority, String providerId,
                              String campaignId, String contactId, List<String> tags, Map<String, Object> metadata,
-                             List<String> fallbacks, boolean compliance) {
+                             List<String> fallbacks, boolean compliance, java.math.BigDecimal cost) {
         public NewMessage(String channel, String to, String from, String subject, String text, String html,
                           Instant sendAt, Instant validUntil, Guarantee guarantee, int priority, String providerId,
                           String campaignId, String contactId, List<String> tags, Map<String, Object> metadata) {
             this(channel, to, from, subject, text, html, sendAt, validUntil, guarantee, priority, providerId, campaignId,
-                    contactId, tags, metadata, List.of(), false);
+                    contactId, tags, metadata, List.of(), false, null);
         }
 
         String fallbackList() {
@@ -63,22 +64,22 @@ public final class Ledger {
         h.update("""
                 INSERT INTO message (id, tenant_id, campaign_id, contact_id, channel, to_address, from_address, subject,
                                      body_text, body_html, status, guarantee, priority, due_at, valid_until, attempt,
-                                     max_attempts, provider_id, fallbacks, compliance, tags_json, metadata_json,
+                                     max_attempts, provider_id, fallbacks, compliance, cost, tags_json, metadata_json,
                                      created_at, updated_at)
                 VALUES (:id, :tenant, :campaign, :contact, :channel, :to, :from, :subject, :text, :html, :status,
-                        :guarantee, :priority, :due, :validUntil, 0, :maxAttempts, :provider, :fallbacks, :compliance,
+                        :guarantee, :priority, :due, :validUntil, 0, :maxAttempts, :provider, :fallbacks, :compliance, :cost,
                         :tags, :meta, :now, :now)""")
                 .bind("id", id).bind("campaign", m.campaignId()).bind("contact", m.contactId())
                 .bind("channel", m.channel()).bind("to", m.to()).bind("from", m.from()).bind("subject", m.subject())
                 .bind("text", m.text()).bind("html", m.html()).bind("status", status.wire())
                 .bind("guarantee", m.guarantee().wire()).bind("priority", m.priority()).bind("due", due)
                 .bind("validUntil", m.validUntil()).bind("maxAttempts", Backoff.DEFAULT_MAX_ATTEMPTS)
-                .bind("provider", m.providerId()).bind("fallbacks", m.fallbackList()).bind("compliance", m.compliance())
+                .bind("provider", m.providerId()).bind("fallbacks", m.fallbackList()).bind("compliance", m.compliance()).bind("cost", m.cost())
                 .bind("tags", m.tags() == null ? null : Json.write(m.tags()))
                 .bind("meta", m.metadata() == null ? null : Json.write(m.metadata()))
                 .bind("now", now).execute();
         Events.insert(h.raw(), dialect, List.of(new EventRow(id, h.tenantId(), now, "created", null, status.wire(), 0,
-                m.providerId(), later ? "due at " + due : null)));
+                m.providerId(), later ? "due at " + due : null, m.campaignId())));
         return get(h, id, false);
     }
 
@@ -123,7 +124,8 @@ public final class Ledger {
             campaigns[i] = m.campaignId();
             contacts[i] = m.contactId();
             fallbacks[i] = m.fallbackList();
-            events.add(new EventRow(ids[i], h.tenantId(), now, "created", null, statuses[i], 0, m.providerId(), null));
+            events.add(new EventRow(ids[i], h.tenantId(), now, "created", null, statuses[i], 0, m.providerId(), null,
+                    m.campaignId()));
         }
         String source = dialect.arrayTable("v", "mid:varchar", "mch:varchar", "mto:varchar", "mfrom:varchar", "msub:varchar",
                 "mtext:varchar", "mst:varchar", "mg:varchar", "mprio:int", "mdue:timestamptz", "mvalid:timestamptz",
@@ -202,7 +204,7 @@ public final class Ledger {
             throw new Failure.Conflict("only a scheduled or queued message can be canceled; this one is " + m.status(), m.status());
         }
         Events.insert(h.raw(), dialect, List.of(new EventRow(id, h.tenantId(), now, "canceled", m.status(), "canceled",
-                m.attempt(), m.providerId(), "by " + actor)));
+                m.attempt(), m.providerId(), "by " + actor, m.campaignId())));
         return get(h, id, false);
     }
 
@@ -219,14 +221,72 @@ public final class Ledger {
                   AND (CAST(:campaign AS VARCHAR) IS NULL OR campaign_id = :campaign)
                   AND (CAST(:provider AS VARCHAR) IS NULL OR provider_id = :provider)
                   AND (CAST(:since AS TIMESTAMP WITH TIME ZONE) IS NULL OR updated_at >= :since)""";
-        List<String[]> moved = h.query(dialect.updateReturning(update, "t.id, t.attempt, t.provider_id"))
+        List<String[]> moved = h.query(dialect.updateReturning(update, "t.id, t.attempt, t.provider_id, t.campaign_id"))
                 .bind("now", now).bind("more", Backoff.DEFAULT_MAX_ATTEMPTS).bind("status", f.status().wire())
                 .bind("campaign", f.campaignId()).bind("provider", f.providerId()).bind("since", f.since())
-                .map((rs, c) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}).list();
+                .map((rs, c) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)}).list();
         List<EventRow> events = new ArrayList<>(moved.size());
         for (String[] m : moved) {
             events.add(new EventRow(m[0], h.tenantId(), now, "retried", f.status().wire(), "queued", Integer.valueOf(m[1]),
-                    m[2], "requeued by " + actor));
+                    m[2], "requeued by " + actor, m[3]));
+        }
+        Events.insert(h.raw(), dialect, events);
+        return moved.size();
+    }
+
+    /**
+     * Cancels up to {@code limit} of a campaign's waiting rows ({@code queued}, {@code scheduled}), with their
+     * events and counters; returns how many. The caller repeats until 0 (a canceled campaign's rows are no
+     * longer claimed, so none can start while it does).
+     */
+    public int cancelCampaignRows(TenantHandle h, String campaignId, String actor, int limit) {
+        Instant now = clock.instant();
+        int moved = 0;
+        for (String from : List.of("scheduled", "queued")) {
+            String update = """
+                    UPDATE message t SET status = 'canceled', updated_at = :now
+                    WHERE id IN (SELECT id FROM message WHERE tenant_id = :tenant AND campaign_id = :campaign
+                                 AND status = :from LIMIT :n FOR UPDATE SKIP LOCKED)""";
+            moved += moveCampaignRows(h, dialect.updateReturning(update, "t.id, t.attempt, t.provider_id"), campaignId, now,
+                    limit - moved, Map.of("from", from), from, "canceled", "canceled", "with its campaign, by " + actor);
+        }
+        return moved;
+    }
+
+    /** The zones of a campaign's queued rows whose send window closed before they were sent. */
+    public List<String> closedWindowZones(TenantHandle h, String campaignId) {
+        return h.query("""
+                SELECT DISTINCT window_zone FROM message WHERE tenant_id = :tenant AND campaign_id = :campaign
+                AND status = 'queued' AND window_closes_at <= :now""")
+                .bind("campaign", campaignId).bind("now", clock.instant()).mapTo(String.class).list();
+    }
+
+    /**
+     * Moves up to {@code limit} queued rows of a campaign and zone whose send window closed to {@code scheduled}
+     * at the window's next opening {@code due}, to be sent by {@code closes}; returns how many.
+     */
+    public int reopenClosedWindow(TenantHandle h, String campaignId, String zone, Instant due, Instant closes, int limit) {
+        Instant now = clock.instant();
+        String update = """
+                UPDATE message t SET status = 'scheduled', due_at = :due, window_closes_at = :closes, updated_at = :now
+                WHERE id IN (SELECT id FROM message WHERE tenant_id = :tenant AND campaign_id = :campaign AND status = 'queued'
+                             AND window_zone = :zone AND window_closes_at <= :now LIMIT :n FOR UPDATE SKIP LOCKED)""";
+        return moveCampaignRows(h, dialect.updateReturning(update, "t.id, t.attempt, t.provider_id"), campaignId, now, limit,
+                Map.of("zone", zone, "due", due, "closes", closes), "queued", "scheduled", "window_closed",
+                "its send window closed; next opening " + due);
+    }
+
+    private int moveCampaignRows(TenantHandle h, String sql, String campaignId, Instant now, int limit,
+                                 Map<String, Object> binds, String from, String to, String type, String detail) {
+        if (limit <= 0) {
+            return 0;
+        }
+        var q = h.query(sql).bind("now", now).bind("campaign", campaignId).bind("n", limit);
+        binds.forEach(q::bind);
+        List<String[]> moved = q.map((rs, c) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}).list();
+        List<EventRow> events = new ArrayList<>(moved.size());
+        for (String[] m : moved) {
+            events.add(new EventRow(m[0], h.tenantId(), now, type, from, to, Integer.valueOf(m[1]), m[2], detail, campaignId));
         }
         Events.insert(h.raw(), dialect, events);
         return moved.size();
@@ -252,6 +312,7 @@ public final class Ledger {
                 rs.getTimestamp("due_at").toInstant(), valid == null ? null : valid.toInstant(), rs.getInt("attempt"),
                 rs.getInt("max_attempts"), rs.getString("provider_id"), rs.getString("provider_message_id"),
                 rs.getString("last_error"), tags, meta, rs.getTimestamp("created_at").toInstant(),
-                rs.getTimestamp("updated_at").toInstant(), sent == null ? null : sent.toInstant(), null);
+                rs.getTimestamp("updated_at").toInstant(), sent == null ? null : sent.toInstant(),
+                rs.getBigDecimal("cost") == null ? null : rs.getBigDecimal("cost").stripTrailingZeros(), null);
     }
 }

@@ -17,7 +17,6 @@ import dev.parley.tenancy.Masking;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,16 +32,18 @@ public final class MessageRoutes {
     private final Ledger ledger;
     private final ProviderStore providers;
     private final Routing routing;
+    private final MessageComposer composer;
     private final Pages pages;
     private final Clock clock;
     private final Runnable onEnqueued;
 
-    public MessageRoutes(Jdbi jdbi, Ledger ledger, ProviderStore providers, Routing routing, Pages pages, Clock clock,
-                         Runnable onEnqueued) {
+    public MessageRoutes(Jdbi jdbi, Ledger ledger, ProviderStore providers, Routing routing, MessageComposer composer,
+                         Pages pages, Clock clock, Runnable onEnqueued) {
         this.jdbi = jdbi;
         this.ledger = ledger;
         this.providers = providers;
         this.routing = routing;
+        this.composer = composer;
         this.pages = pages;
         this.clock = clock;
         this.onEnqueued = onEnqueued;
@@ -50,8 +51,9 @@ public final class MessageRoutes {
 
     record Content(String text, String subject, String html) {}
 
-    record SendBody(String channel, String to, String from, Content content, Instant sendAt, Instant validUntil,
-                    String guarantee, List<String> tags, Map<String, Object> metadata, String providerId) {}
+    record SendBody(String channel, String to, String contactId, String from, String templateId, Content content,
+                    Map<String, Object> data, Instant sendAt, Instant validUntil, String guarantee, List<String> tags,
+                    Map<String, Object> metadata, String providerId) {}
 
     public void register(Api api) {
         api.create("/v1/messages", Access.role(Role.AGENT), this::send);
@@ -62,26 +64,21 @@ public final class MessageRoutes {
 
     private void send(Context ctx, Principal who) {
         SendBody b = Bodies.read(ctx, SendBody.class);
-        Checks checks = new Checks().required("channel", b.channel()).required("to", b.to()).required("content", b.content());
+        Checks checks = new Checks().required("channel", b.channel());
         checks.check(b.channel() == null || CHANNELS.contains(b.channel()), "channel", "invalid", "channel must be sms or email");
+        checks.check((b.to() == null) != (b.contactId() == null), "to", "required", "give exactly one of to and contactId");
+        checks.check((b.templateId() == null) != (b.content() == null), "content", "required",
+                "give exactly one of content and templateId");
+        checks.check(b.contactId() == null || dev.parley.core.Ids.looksLike("ctc", b.contactId()), "contactId", "invalid",
+                "contactId is not a contact id");
+        checks.check(b.templateId() == null || dev.parley.core.Ids.looksLike("tpl", b.templateId()), "templateId", "invalid",
+                "templateId is not a template id");
         if ("sms".equals(b.channel())) {
             checks.check(b.to() == null || E164.matcher(b.to()).matches(), "to", "invalid",
                     "to must be a phone number in E.164 form, such as +447700900123");
-            checks.check(b.content() == null || (b.content().text() != null && !b.content().text().isBlank()),
-                    "content.text", "required", "an SMS needs content.text");
-            checks.check(b.content() == null || (b.content().subject() == null && b.content().html() == null),
-                    "content", "invalid", "an SMS has only content.text");
-            checks.maxLength("content.text", b.content() == null ? null : b.content().text(), 1600);
         } else if ("email".equals(b.channel())) {
-            checks.email("to", b.to());
-            checks.check(b.content() == null || (b.content().subject() != null && !b.content().subject().isBlank()),
-                    "content.subject", "required", "an email needs content.subject");
-            checks.check(b.content() == null || b.content().text() != null || b.content().html() != null,
-                    "content", "required", "an email needs content.text or content.html");
-            if (b.content() != null) {
-                checks.maxLength("content.subject", b.content().subject(), 998);
-                checks.maxLength("content.text", b.content().text(), 100_000);
-                checks.maxLength("content.html", b.content().html(), 500_000);
+            if (b.to() != null) {
+                checks.email("to", b.to());
             }
         }
         checks.maxLength("from", b.from(), 320);
@@ -97,12 +94,18 @@ public final class MessageRoutes {
                 "tags", "invalid", "tags: at most 20, each 1 to 64 characters");
         checks.check(b.metadata() == null || dev.parley.core.Json.write(b.metadata()).length() <= 4000, "metadata", "tooLong",
                 "metadata must be at most 4000 characters as JSON");
+        checks.check(b.data() == null || dev.parley.core.Json.write(b.data()).length() <= 16_000, "data", "tooLong",
+                "data must be at most 16000 characters as JSON");
         checks.check(b.providerId() == null || dev.parley.core.Ids.looksLike("prv", b.providerId()), "providerId", "invalid",
                 "providerId is not a provider id");
         checks.done();
         Message created = jdbi.inTransaction(h -> {
             TenantHandle th = new TenantHandle(h, who.tenantId());
-            String to = "email".equals(b.channel()) ? b.to().trim().toLowerCase(java.util.Locale.ROOT) : b.to().trim();
+            Content c = b.content() == null ? new Content(null, null, null) : b.content();
+            String given = b.to() == null ? null
+                    : "email".equals(b.channel()) ? b.to().trim().toLowerCase(java.util.Locale.ROOT) : b.to().trim();
+            MessageComposer.Composed m = composer.compose(th, new MessageComposer.Request(b.channel(), given, b.contactId(),
+                    b.templateId(), c.subject(), c.text(), c.html(), b.data()));
             Routing.Route route;
             if (b.providerId() != null) {
                 ProviderStore.Row provider = providers.get(th, b.providerId());
@@ -111,12 +114,13 @@ public final class MessageRoutes {
                 }
                 route = new Routing.Route(provider, null, null, List.of());
             } else {
-                route = routing.choose(th, b.channel(), to).orElseThrow(() -> new Failure.Conflict(
+                route = routing.choose(th, b.channel(), m.to()).orElseThrow(() -> new Failure.Conflict(
                         "no enabled " + b.channel() + " provider is configured; add one with POST /v1/providers", "noProvider"));
             }
-            return ledger.enqueue(th, new Ledger.NewMessage(b.channel(), to, b.from(), b.content().subject(),
-                    b.content().text(), b.content().html(), b.sendAt(), b.validUntil(), guarantee, 0, route.provider().id(),
-                    null, null, b.tags(), b.metadata(), route.fallbacks(), false));
+            java.math.BigDecimal cost = route.price() == null ? null : route.price().multiply(java.math.BigDecimal.valueOf(m.segments()));
+            return ledger.enqueue(th, new Ledger.NewMessage(b.channel(), m.to(), b.from(), m.subject(), m.text(), m.html(),
+                    b.sendAt(), b.validUntil(), guarantee, 0, route.provider().id(), null, m.contactId(), b.tags(), b.metadata(),
+                    route.fallbacks(), false, cost));
         });
         onEnqueued.run();
         Replies.json(ctx, 202, Map.of("id", created.id(), "status", created.status()));
@@ -154,6 +158,6 @@ public final class MessageRoutes {
         return new Message(m.id(), m.campaignId(), m.contactId(), m.channel(), to, m.from(), m.subject(), m.text(),
                 m.html(), m.status(), m.guarantee(), m.priority(), m.dueAt(), m.validUntil(), m.attempt(), m.maxAttempts(),
                 m.providerId(), m.providerMessageId(), m.lastError(), m.tags(), m.metadata(), m.createdAt(), m.updatedAt(),
-                m.sentAt(), m.events());
+                m.sentAt(), m.cost(), m.events());
     }
 }

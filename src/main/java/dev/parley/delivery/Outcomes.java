@@ -43,7 +43,7 @@ final class Outcomes {
         String next = route[0];
         String rest = route.length > 1 ? route[1] : null;
         return new Settlement(c.id(), c.tenantId(), c.attempt(), MessageStatus.QUEUED, next, null, why, null, attemptDelta,
-                "failover", "from " + c.providerId() + " to " + next + ": " + why, rest);
+                "failover", "from " + c.providerId() + " to " + next + ": " + why, rest, c.campaignId());
     }
 
     /** An attempt whose fate is unknown: at-most-once settles unknown, at-least-once goes back to the queue. */
@@ -77,13 +77,13 @@ final class Outcomes {
 
     private static Settlement unstarted(Claimed c, MessageStatus to, String error, String type, String detail) {
         return new Settlement(c.id(), c.tenantId(), c.attempt(), to, c.providerId(), null, error, null, -1, type, detail,
-                c.fallbacks());
+                c.fallbacks(), c.campaignId());
     }
 
     private static Settlement settle(Claimed c, MessageStatus to, String pmid, String error, Instant due, String type,
                                      String detail) {
         return new Settlement(c.id(), c.tenantId(), c.attempt(), to, c.providerId(), pmid, error, due, 0, type, detail,
-                c.fallbacks());
+                c.fallbacks(), c.campaignId());
     }
 
     private static String describe(SendResult.Rejected r) {

@@ -77,4 +77,41 @@ public final class QueueBoard {
         out.put("nodes", nodes.alive());
         return out;
     }
+
+    /**
+     * The operators' view ({@code GET /v1/operator/queues}): the waiting and in-flight messages of every
+     * tenant by state, each tenant's oldest due age, and the live nodes. Only the active states are
+     * counted, which the partial indexes of the claim, scheduler and reaper serve on PostgreSQL.
+     */
+    public Map<String, Object> platform(org.jdbi.v3.core.Handle h) {
+        Instant now = clock.instant();
+        Map<String, Map<String, Object>> byTenant = new LinkedHashMap<>();
+        h.createQuery("""
+                SELECT m.tenant_id, t.name, m.status, COUNT(*) AS n, MIN(m.due_at) AS oldest
+                FROM message m JOIN tenant t ON t.id = m.tenant_id
+                WHERE m.status IN ('scheduled', 'queued', 'sending')
+                GROUP BY m.tenant_id, t.name, m.status ORDER BY m.tenant_id""")
+                .map((rs, c) -> new Object[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getTimestamp(5)})
+                .forEach(r -> {
+                    Map<String, Object> t = byTenant.computeIfAbsent((String) r[0], id -> {
+                        Map<String, Object> fresh = new LinkedHashMap<>();
+                        fresh.put("tenantId", id);
+                        fresh.put("name", r[1]);
+                        fresh.put("scheduled", 0L);
+                        fresh.put("queued", 0L);
+                        fresh.put("sending", 0L);
+                        fresh.put("oldestDueAgeSeconds", 0.0);
+                        return fresh;
+                    });
+                    t.put((String) r[2], r[3]);
+                    if ("queued".equals(r[2]) && r[4] != null) {
+                        t.put("oldestDueAgeSeconds",
+                                Math.max(0, Duration.between(((java.sql.Timestamp) r[4]).toInstant(), now).toMillis() / 1000.0));
+                    }
+                });
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("tenants", new ArrayList<>(byTenant.values()));
+        out.put("nodes", nodes.alive());
+        return out;
+    }
 }

@@ -13,7 +13,7 @@ import java.time.Instant;
 import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
 
-/** {@code /v1/queues}: the queue board and retries of failed or unknown messages by filter. */
+/** {@code /v1/queues}: the queue board and retries of failed or unknown messages by filter; operators see every tenant. */
 public final class QueueRoutes {
     private final Jdbi jdbi;
     private final QueueBoard board;
@@ -32,6 +32,7 @@ public final class QueueRoutes {
     public void register(Api api) {
         api.get("/v1/queues", Access.role(Role.SUPERVISOR), this::board);
         api.post("/v1/queues/retry", Access.role(Role.SUPERVISOR), this::retry);
+        api.get("/v1/operator/queues", Access.operator(), (ctx, who) -> Replies.json(ctx, 200, jdbi.withHandle(board::platform)));
     }
 
     private void board(Context ctx, Principal who) {

@@ -38,9 +38,10 @@ public final class Receipts {
         Instant now = clock.instant();
         return jdbi.inTransaction(h -> {
             Optional<String[]> row = h.createQuery("""
-                    SELECT id, tenant_id, status FROM message WHERE provider_id = :p AND provider_message_id = :pm FOR UPDATE""")
+                    SELECT id, tenant_id, status, campaign_id FROM message
+                    WHERE provider_id = :p AND provider_message_id = :pm FOR UPDATE""")
                     .bind("p", providerId).bind("pm", providerMessageId)
-                    .map((rs, c) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}).findOne();
+                    .map((rs, c) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)}).findOne();
             if (row.isEmpty()) {
                 h.createUpdate("""
                         INSERT INTO pending_receipt (provider_id, provider_message_id, status, detail, received_at)
@@ -56,7 +57,7 @@ public final class Receipts {
                 h.createUpdate("UPDATE message SET status = :s, updated_at = :now WHERE id = :id AND status = 'sent'")
                         .bind("s", status.wire()).bind("now", now).bind("id", id).execute();
                 Events.insert(h, dialect, List.of(new EventRow(id, tenant, now, "receipt", "sent", status.wire(), null,
-                        providerId, detail)));
+                        providerId, detail, row.get()[3])));
                 return Effect.APPLIED;
             }
             Events.insert(h, dialect, List.of(new EventRow(id, tenant, now, "receipt_ignored", current, current, null,
@@ -78,15 +79,38 @@ public final class Receipts {
         Instant now = clock.instant();
         return jdbi.inTransaction(h -> {
             Optional<String[]> row = h.createQuery("""
-                    SELECT id, tenant_id, status, channel, to_address, contact_id FROM message
+                    SELECT id, tenant_id, status, channel, to_address, contact_id, campaign_id FROM message
                     WHERE provider_id = :p AND provider_message_id = :pm""")
                     .bind("p", providerId).bind("pm", providerMessageId)
                     .map((rs, c) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getString(5), rs.getString(6)}).findOne();
-            row.ifPresent(r -> Events.insert(h, dialect, List.of(new EventRow(r[0], r[1], now, kind, r[2], r[2], null,
-                    providerId, detail))));
+                            rs.getString(5), rs.getString(6), rs.getString(7)}).findOne();
+            row.ifPresent(r -> {
+                countEngagement(h, r[0], r[6], kind);
+                Events.insert(h, dialect, List.of(new EventRow(r[0], r[1], now, kind, r[2], r[2], null, providerId, detail)));
+            });
             return row.map(r -> new Target(r[0], r[1], r[3], r[4], r[5]));
         });
+    }
+
+    /**
+     * Counts an engagement with its campaign's progress, once per message and kind ({@code opened},
+     * {@code clicked}; an unsubscribe or spam report counts as {@code optedOut}). Runs before the event is written.
+     */
+    private void countEngagement(Handle h, String messageId, String campaignId, String kind) {
+        String counter = switch (kind) {
+            case "opened", "clicked", "replied", "optedOut" -> kind;
+            case "unsubscribed", "spamReport" -> "optedOut";
+            default -> null;
+        };
+        if (campaignId == null || counter == null) {
+            return;
+        }
+        List<String> kinds = counter.equals("optedOut") ? List.of("unsubscribed", "spamReport", "optedOut") : List.of(counter);
+        boolean first = h.createQuery("SELECT COUNT(*) FROM message_event WHERE message_id = :id AND type IN (<kinds>)")
+                .bind("id", messageId).bindList("kinds", kinds).mapTo(Integer.class).one() == 0;
+        if (first) {
+            CampaignCounters.add(h, dialect, Map.of(campaignId, Map.of(counter, 1L)));
+        }
     }
 
     /** Applies receipts that were waiting for these just-settled sends; runs inside the settle transaction. */
@@ -106,7 +130,7 @@ public final class Receipts {
         for (String[] p : pending) {
             Settlement s = byPmid.get(p[0] + "\u0000" + p[1]);
             if (s != null) {
-                events.add(applyWaiting(h, s.id(), s.tenantId(), p, now));
+                events.add(applyWaiting(h, s.id(), s.tenantId(), s.campaignId(), p, now));
             }
         }
         Events.insert(h, dialect, events);
@@ -122,16 +146,16 @@ public final class Receipts {
         Instant now = clock.instant();
         return jdbi.inTransaction(h -> {
             List<String[]> stranded = h.createQuery("""
-                    SELECT p.provider_id, p.provider_message_id, p.status, p.detail, m.id, m.tenant_id
+                    SELECT p.provider_id, p.provider_message_id, p.status, p.detail, m.id, m.tenant_id, m.campaign_id
                     FROM pending_receipt p
                     JOIN message m ON m.provider_id = p.provider_id AND m.provider_message_id = p.provider_message_id
                     ORDER BY p.received_at LIMIT :n""")
                     .bind("n", limit)
                     .map((rs, c) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getString(5), rs.getString(6)}).list();
+                            rs.getString(5), rs.getString(6), rs.getString(7)}).list();
             List<EventRow> events = new ArrayList<>();
             for (String[] p : stranded) {
-                events.add(applyWaiting(h, p[4], p[5], p, now));
+                events.add(applyWaiting(h, p[4], p[5], p[6], p, now));
             }
             Events.insert(h, dialect, events);
             h.createUpdate("DELETE FROM pending_receipt WHERE received_at < :cutoff")
@@ -141,12 +165,12 @@ public final class Receipts {
     }
 
     /** One waiting receipt {provider, pmid, status, detail} for message {@code id}: applied if still sent, then dropped. */
-    private EventRow applyWaiting(Handle h, String id, String tenantId, String[] p, Instant now) {
+    private EventRow applyWaiting(Handle h, String id, String tenantId, String campaignId, String[] p, Instant now) {
         int n = h.createUpdate("UPDATE message SET status = :s, updated_at = :now WHERE id = :id AND status = 'sent'")
                 .bind("s", p[2]).bind("now", now).bind("id", id).execute();
         h.createUpdate("DELETE FROM pending_receipt WHERE provider_id = :p AND provider_message_id = :pm AND status = :s")
                 .bind("p", p[0]).bind("pm", p[1]).bind("s", p[2]).execute();
         return new EventRow(id, tenantId, now, n == 1 ? "receipt" : "receipt_ignored", "sent", n == 1 ? p[2] : "sent", null,
-                p[0], "applied after the send settled" + (p[3] == null ? "" : ": " + p[3]));
+                p[0], "applied after the send settled" + (p[3] == null ? "" : ": " + p[3]), campaignId);
     }
 }

@@ -26,6 +26,10 @@ final class Settlements {
         this.receipts = receipts;
     }
 
+    Jdbi jdbi() {
+        return jdbi;
+    }
+
     Receipts receipts() {
         return receipts;
     }
@@ -51,7 +55,7 @@ final class Settlements {
                     continue;
                 }
                 events.add(new EventRow(s.id(), s.tenantId(), now, s.eventType(), "sending", s.to().wire(),
-                        s.attempt() + s.attemptDelta(), s.providerId(), s.detail()));
+                        s.attempt() + s.attemptDelta(), s.providerId(), s.detail(), s.campaignId()));
                 if (s.to() == MessageStatus.SENT) {
                     sent.add(s);
                 }

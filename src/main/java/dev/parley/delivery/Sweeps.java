@@ -73,7 +73,8 @@ final class Sweeps {
                     queuedLanes.add(new Lane(m.providerId(), m.tenantId(), m.campaignId()));
                 }
                 String type = eventType.equals("due") ? (m.status().equals("expired") ? "expired" : "due") : eventType;
-                events.add(new EventRow(m.id(), m.tenantId(), now, type, from, m.status(), m.attempt(), m.providerId(), null));
+                events.add(new EventRow(m.id(), m.tenantId(), now, type, from, m.status(), m.attempt(), m.providerId(), null,
+                        m.campaignId()));
             }
             Events.insert(h, dialect, events);
             return moved.size();

@@ -36,7 +36,8 @@ import org.slf4j.MDC;
 public final class HttpServer {
     private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
     private static final Set<HandlerType> UNSAFE = Set.of(HandlerType.POST, HandlerType.PUT, HandlerType.PATCH, HandlerType.DELETE);
-    private static final String CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    /** The API reference (Swagger UI) needs inline styles; everything else gets the dashboard's stricter policy. */
+    private static final String DOCS_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
             + "frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
     /** What the HTTP layer needs from configuration. */
@@ -92,6 +93,7 @@ public final class HttpServer {
         cfg.router.ignoreTrailingSlashes = true;
         cfg.jsonMapper(new JavalinJackson(Json.mapper(), true));
         cfg.staticFiles.enableWebjars();
+        dev.parley.web.Dashboard.serve(cfg);
         cfg.jetty.modifyServer(server -> {
             server.setStopTimeout(settings.shutdownGrace().toMillis());
             server.setErrorHandler(new JettyProblems());
@@ -115,11 +117,11 @@ public final class HttpServer {
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.header("Referrer-Policy", "no-referrer");
         ctx.header("X-Frame-Options", "DENY");
-        ctx.header("Content-Security-Policy", CSP);
+        ctx.header("Content-Security-Policy", ctx.path().startsWith("/docs") ? DOCS_CSP : dev.parley.web.Dashboard.POLICY);
         if (settings.https()) {
             ctx.header("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
         }
-        if (ctx.path().startsWith("/v1/")) {
+        if (ctx.path().startsWith("/v1/") || ctx.path().startsWith("/hooks/") || ctx.path().startsWith("/u/")) {
             ctx.header("Cache-Control", "no-store");
             // The long form: the int one answers -1 for a length beyond 2 GiB, which would let it through.
             long declared = ctx.req().getContentLengthLong();

@@ -116,7 +116,7 @@ public final class Inbox {
         }
         return ledger.enqueue(th, new Ledger.NewMessage(in.channel(), to, in.to(), null, text != null ? text : fallback, null,
                 null, null, Guarantee.AT_MOST_ONCE, 0, provider.id(), null, contactId, List.of("compliance"), null,
-                List.of(), true)).id();
+                List.of(), true, null)).id();
     }
 
     private static String normalise(String channel, String address) {

@@ -131,43 +131,89 @@ public final class Routing {
      * order; empty when the tenant has no enabled provider for the channel at all.
      */
     public Optional<Route> choose(TenantHandle h, String channel, String to) {
+        Plan plan = plan(h, channel);
+        List<Plan.Candidate> ordered = plan.candidates(to);
+        if (ordered.isEmpty()) {
+            return plan.fallbackDefault.map(p -> new Route(p, null, null, List.of()));
+        }
+        if (plan.stickySender() && ordered.size() > 1) {
+            stickyProvider(h, channel, to)
+                    .flatMap(id -> ordered.stream().filter(c -> c.provider().id().equals(id)).findFirst())
+                    .ifPresent(keep -> {
+                        ordered.remove(keep);
+                        ordered.addFirst(keep);
+                    });
+        }
+        if (plan.stickySender()) {
+            remember(h, channel, to, ordered.getFirst().provider().id());
+        }
+        return Optional.of(Plan.route(ordered));
+    }
+
+    /**
+     * A channel's routing loaded once, to route many addresses without a query each (campaign expansion).
+     * It ignores sticky sender: a caller that must honour it uses {@link #choose} per address.
+     */
+    public Plan plan(TenantHandle h, String channel) {
         Table table = get(h, channel);
-        record Candidate(String providerId, BigDecimal price, String currency, int priority, int position, int prefixLength) {}
-        Map<String, Candidate> best = new LinkedHashMap<>();
-        for (int i = 0; i < table.rules().size(); i++) {
-            Rule r = table.rules().get(i);
-            if (!matches(channel, r.prefix(), to)) {
-                continue;
+        Map<String, Optional<ProviderStore.Row>> enabled = new HashMap<>();
+        for (Rule r : table.rules()) {
+            enabled.computeIfAbsent(r.providerId(), id -> providers.find(h, id).filter(ProviderStore.Row::enabled));
+        }
+        return new Plan(channel, table, enabled, providers.defaultFor(h, channel));
+    }
+
+    /** Routes addresses of one channel from a loaded price list; see {@link #plan}. */
+    public static final class Plan {
+        private final String channel;
+        private final Table table;
+        private final Map<String, Optional<ProviderStore.Row>> enabled;
+        private final Optional<ProviderStore.Row> fallbackDefault;
+
+        private Plan(String channel, Table table, Map<String, Optional<ProviderStore.Row>> enabled,
+                     Optional<ProviderStore.Row> fallbackDefault) {
+            this.channel = channel;
+            this.table = table;
+            this.enabled = enabled;
+            this.fallbackDefault = fallbackDefault;
+        }
+
+        record Candidate(ProviderStore.Row provider, BigDecimal price, String currency, int priority, int position,
+                         int prefixLength) {}
+
+        public boolean stickySender() {
+            return table.stickySender();
+        }
+
+        /** As {@link Routing#choose} without sticky sender. */
+        public Optional<Route> choose(String to) {
+            List<Candidate> ordered = candidates(to);
+            return ordered.isEmpty() ? fallbackDefault.map(p -> new Route(p, null, null, List.of())) : Optional.of(route(ordered));
+        }
+
+        /** The enabled providers with a rule matching {@code to}, each at its longest prefix's price, best first. */
+        List<Candidate> candidates(String to) {
+            Map<String, Candidate> best = new LinkedHashMap<>();
+            for (int i = 0; i < table.rules().size(); i++) {
+                Rule r = table.rules().get(i);
+                Optional<ProviderStore.Row> p = enabled.getOrDefault(r.providerId(), Optional.empty());
+                if (p.isEmpty() || !matches(channel, r.prefix(), to)) {
+                    continue;
+                }
+                Candidate c = new Candidate(p.get(), r.price(), r.currency(), r.priority(), i, r.prefix().length());
+                best.merge(r.providerId(), c, (a, b) -> b.prefixLength() > a.prefixLength() ? b : a);
             }
-            Candidate c = new Candidate(r.providerId(), r.price(), r.currency(), r.priority(), i, r.prefix().length());
-            best.merge(r.providerId(), c, (a, b) -> b.prefixLength() > a.prefixLength() ? b : a);
+            List<Candidate> ordered = new ArrayList<>(best.values());
+            ordered.sort(Comparator.comparing(Candidate::price).thenComparingInt(Candidate::priority)
+                    .thenComparingInt(Candidate::position));
+            return ordered;
         }
-        List<Candidate> ordered = new ArrayList<>(best.values());
-        ordered.sort(Comparator.comparing(Candidate::price).thenComparingInt(Candidate::priority)
-                .thenComparingInt(Candidate::position));
-        List<ProviderStore.Row> rows = new ArrayList<>();
-        Map<String, Candidate> byProvider = new HashMap<>();
-        for (Candidate c : ordered) {
-            providers.find(h, c.providerId()).filter(ProviderStore.Row::enabled).ifPresent(rows::add);
-            byProvider.put(c.providerId(), c);
+
+        static Route route(List<Candidate> ordered) {
+            Candidate first = ordered.getFirst();
+            return new Route(first.provider(), first.price(), first.currency(),
+                    ordered.stream().skip(1).map(c -> c.provider().id()).toList());
         }
-        if (rows.isEmpty()) {
-            return providers.defaultFor(h, channel).map(p -> new Route(p, null, null, List.of()));
-        }
-        if (table.stickySender() && rows.size() > 1) {
-            Optional<String> kept = stickyProvider(h, channel, to);
-            kept.flatMap(id -> rows.stream().filter(r -> r.id().equals(id)).findFirst()).ifPresent(keep -> {
-                rows.remove(keep);
-                rows.addFirst(keep);
-            });
-        }
-        ProviderStore.Row first = rows.getFirst();
-        Candidate chosen = byProvider.get(first.id());
-        List<String> fallbacks = rows.stream().skip(1).map(ProviderStore.Row::id).toList();
-        if (table.stickySender()) {
-            remember(h, channel, to, first.id());
-        }
-        return Optional.of(new Route(first, chosen.price(), chosen.currency(), fallbacks));
     }
 
     private static boolean matches(String channel, String prefix, String to) {

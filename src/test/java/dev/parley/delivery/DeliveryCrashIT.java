@@ -341,6 +341,62 @@ class DeliveryCrashIT {
         }
     }
 
+    /**
+     * SIGTERM mid-flight (SPEC §4): the node stops claiming, lets the sends under way finish within
+     * {@code PARLEY_SHUTDOWN_GRACE}, puts back the rows it had claimed but not started (they wait for their
+     * rate slot), and exits 0 — leaving nothing in {@code sending} and nothing {@code unknown}. A second node
+     * then sends the rest, and the simulator has every message exactly once.
+     */
+    @Test
+    void sigtermFinishesSendsUnderWayReleasesTheRestAndExitsZero() throws Exception {
+        List<ParleyProcess> processes = new ArrayList<>();
+        TestDatabase db = TestDatabase.create(TestDatabase.Kind.POSTGRESQL);
+        databases.add(db);
+        try {
+            ParleyProcess simulator = simulator(processes, "--latency-ms", "1000", "--seed", "5");
+            Map<String, String> env = serverEnv(db, 40);
+            env.put("PARLEY_SHUTDOWN_GRACE", "PT5S");
+            Backlog backlog = backlog(processes, env, simulator.port(), 40, 400, "atMostOnce");
+            ParleyProcess first = serve(processes, env);
+            await("sends under way", Duration.ofSeconds(30), () -> byStatus(first.http(), backlog.apiKey()).get("sending") >= 20
+                    && simulator.http().get("/ledger/summary").send().json().get("accepted").asLong() >= 20,
+                    () -> byStatus(first.http(), backlog.apiKey()));
+            long term = System.nanoTime();
+            first.sigterm();
+            ParleyProcess.Result stopped = first.awaitExit(Duration.ofSeconds(20));
+            double stopSeconds = (System.nanoTime() - term) / 1e9;
+            assertThat(stopped.exitCode()).as(stopped.toString()).isZero();
+            Map<String, String> after = statuses(db);
+            Map<String, Long> counts = new java.util.TreeMap<>();
+            after.values().forEach(st -> counts.merge(st, 1L, Long::sum));
+            long released;
+            try (Connection c = connect(db); var st = c.prepareStatement(
+                    "SELECT COUNT(*) FROM message_event WHERE type = 'released' AND detail LIKE 'node stopping%'")) {
+                var rs = st.executeQuery();
+                rs.next();
+                released = rs.getLong(1);
+            }
+            System.out.printf("sigterm: exited 0 after %.2f s; statuses %s; %d claimed-but-unstarted row(s) released%n",
+                    stopSeconds, counts, released);
+            assertThat(counts.getOrDefault("sending", 0L)).as("nothing left under the stopped node's lease").isZero();
+            assertThat(counts.getOrDefault("unknown", 0L)).as("every send under way finished within the grace").isZero();
+            assertThat(released).as("rows claimed but waiting for their rate slot were put back by the stopping node").isPositive();
+            assertThat(stopSeconds).as("stopped within the grace and a margin").isLessThan(15);
+
+            ParleyProcess second = serve(processes, env);
+            await("the rest sent by a second node", DRAIN_DEADLINE, () -> {
+                Map<String, Long> st = byStatus(second.http(), backlog.apiKey());
+                return st.get("scheduled") + st.get("queued") + st.get("sending") == 0;
+            }, () -> byStatus(second.http(), backlog.apiKey()));
+            JsonNode summary = simulator.http().get("/ledger/summary").send().json();
+            assertThat(summary.get("duplicateIds").get("count").asLong()).as(summary.toString()).isZero();
+            assertThat(summary.get("distinctIds").asLong()).isEqualTo(400);
+            assertThat(statuses(db).values()).allMatch("sent"::equals);
+        } finally {
+            killAll(processes);
+        }
+    }
+
     private final List<TestDatabase> databases = new ArrayList<>();
 
     @AfterEach

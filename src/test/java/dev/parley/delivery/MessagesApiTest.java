@@ -160,6 +160,66 @@ class MessagesApiTest {
     }
 
     @Test
+    void aMessageToAContactFromATemplateIsRenderedWithTheContactAndDataAndPriced() {
+        Http.Response contact = http.post("/v1/contacts").bearer(owner)
+                .json(Map.of("phone", "+447911123777", "firstName", "Grace", "attributes", Map.of("plan", "gold"))).send();
+        assertThat(contact.status()).as(contact.body()).isEqualTo(201);
+        String contactId = contact.json().get("id").asText();
+        Http.Response template = http.post("/v1/templates").bearer(owner).json(Map.of("name", "code", "channel", "sms",
+                "text", "Hi {{firstName | \"there\"}} ({{attributes.plan}}), your code is {{code}} – thanks")).send();
+        assertThat(template.status()).as(template.body()).isEqualTo(201);
+        String priced = http.post("/v1/providers").bearer(owner)
+                .json(Map.of("name", "priced", "type", "simulator", "channel", "sms", "config", Map.of())).send().json().get("id").asText();
+        assertThat(http.put("/v1/routing/sms").bearer(owner).json(Map.of("rules", List.of(
+                Map.of("prefix", "+447911", "providerId", priced, "price", 0.04, "currency", "GBP")))).send().status()).isEqualTo(200);
+        try {
+            String id = send(Map.of("channel", "sms", "contactId", contactId, "templateId", template.json().get("id").asText(),
+                    "data", Map.of("code", 4711)));
+            JsonNode m = await(id, j -> j.get("status").asText().equals("sent"));
+            assertThat(m.get("text").asText()).isEqualTo("Hi Grace (gold), your code is 4711 – thanks");
+            assertThat(m.get("to").asText()).isEqualTo("+447911123777");
+            assertThat(m.get("contactId").asText()).isEqualTo(contactId);
+            assertThat(m.get("providerId").asText()).isEqualTo(priced);
+            assertThat(m.get("cost").decimalValue()).as("one UCS-2 segment (the en dash) at 0.04").isEqualByComparingTo("0.04");
+
+            String inline = send(Map.of("channel", "sms", "to", "+447911123778", "content", Map.of("text", "Code {{code}}"),
+                    "data", Map.of("code", "A1")));
+            assertThat(await(inline, j -> j.get("status").asText().equals("sent")).get("text").asText()).isEqualTo("Code A1");
+
+            for (Map<String, Object> bad : List.<Map<String, Object>>of(
+                    Map.of("channel", "sms", "contactId", "ctc_00000000000000000000000000", "content", Map.of("text", "x")),
+                    Map.of("channel", "sms", "to", "+447911123779", "templateId", "tpl_00000000000000000000000000"),
+                    Map.of("channel", "sms", "to", "+447911123779", "contactId", contactId, "content", Map.of("text", "x")),
+                    Map.of("channel", "sms", "to", "+447911123779", "content", Map.of("text", "{{unclosed")),
+                    Map.of("channel", "email", "contactId", contactId, "content", Map.of("subject", "s", "text", "x")))) {
+                Http.Response r = http.post("/v1/messages").bearer(owner).json(bad).send();
+                assertThat(r.status()).as(bad + " -> " + r.body()).isEqualTo(400);
+            }
+        } finally {
+            assertThat(http.put("/v1/routing/sms").bearer(owner).json(Map.of("rules", List.of())).send().status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void operatorsSeeEveryTenantsWaitingMessagesAndTenantsDoNot() {
+        send(Map.of("channel", "sms", "to", "+447700900129", "content", Map.of("text", "later"),
+                "sendAt", Instant.now().plusSeconds(3600).toString()));
+        server.parley().users().createOperator("ops@queues.test", "operator-password");
+        String ops = server.login("ops@queues.test", "operator-password");
+        JsonNode board = http.get("/v1/operator/queues").bearer(ops).send().json();
+        JsonNode mine = null;
+        for (JsonNode t : board.get("tenants")) {
+            if (t.get("name").asText().equals("Sender")) {
+                mine = t;
+            }
+        }
+        assertThat(mine).as(board.toString()).isNotNull();
+        assertThat(mine.get("scheduled").asLong()).isPositive();
+        assertThat(board.get("nodes")).isNotEmpty();
+        assertThat(http.get("/v1/operator/queues").bearer(owner).send().status()).isEqualTo(403);
+    }
+
+    @Test
     void aSuppressedAddressIsNeverSentTo() {
         Http.Response sup = http.post("/v1/suppressions").bearer(owner)
                 .json(Map.of("channel", "sms", "address", "+447911123456", "reason", "STOP")).send();

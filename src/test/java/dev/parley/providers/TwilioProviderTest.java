@@ -186,7 +186,9 @@ class TwilioProviderTest {
     void aConnectionCutInTheMiddleOfThe201IsAmbiguous() throws Exception {
         try (ServerSocket raw = StubEndpoint.raw("HTTP/1.1 201 Created\r\nContent-Length: 400\r\n\r\n{\"sid\": \"SM1")) {
             SendResult result = provider(Map.of("baseUrl", "http://127.0.0.1:" + raw.getLocalPort())).send(sms(null));
-            assertThat(result).isEqualTo(new Ambiguous("connection lost while reading Twilio's HTTP 201 answer"));
+            // Whether the JDK hands over the status line before it sees the EOF is a race; either way it is ambiguous.
+            assertThat(result).isInstanceOf(Ambiguous.class);
+            assertThat(((Ambiguous) result).reason()).startsWith("connection lost");
         }
     }
 

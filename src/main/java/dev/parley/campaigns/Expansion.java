@@ -1,0 +1,256 @@
+package dev.parley.campaigns;
+
+import dev.parley.contacts.Contact;
+import dev.parley.core.Ids;
+import dev.parley.core.Json;
+import dev.parley.core.Tokens;
+import dev.parley.db.BulkInsert;
+import dev.parley.db.Dialect;
+import dev.parley.db.TenantHandle;
+import dev.parley.delivery.CampaignCounters;
+import dev.parley.providers.Backoff;
+import dev.parley.providers.Routing;
+import dev.parley.templates.CompiledContent;
+import dev.parley.templates.Rendered;
+import dev.parley.templates.SmsEncoding;
+import dev.parley.templates.Templates;
+import dev.parley.templates.Variables;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Launch: the audience written into the ledger in chunks of contacts taken in id order. Each chunk is one
+ * transaction that locks the campaign row, reads its cursor ({@code expanded_through}), inserts the chunk's
+ * messages with their events and counter deltas, and moves the cursor past the chunk; so a node that dies
+ * mid-expansion leaves the last committed chunk as the resume point, and two nodes never write one chunk.
+ * The unique key {@code (campaign_id, contact_id, step)} is the backstop: a repeat would fail, not duplicate.
+ *
+ * <p>Per contact, in Java: the campaign's content rendered (compiled once per chunk), the route and its price
+ * ({@link Routing.Plan}, loaded once per chunk), and the send window's next opening in the recipient's zone.
+ * Contacts suppressed on the channel, opted out (or, with {@code requireOptIn}, not opted in) are written as
+ * {@code suppressed} rows so that progress and a contact's history say why; contacts without the channel's
+ * address, or in an excluded list, get no row.
+ */
+final class Expansion {
+    static final int CHUNK = 10_000;
+    static final int CAMPAIGN_PRIORITY = 1;
+    private static final List<String> MESSAGE_COLUMNS = List.of("id", "tenant_id", "campaign_id", "step", "contact_id",
+            "channel", "to_address", "from_address", "subject", "body_text", "body_html", "status", "guarantee", "priority",
+            "due_at", "valid_until", "attempt", "max_attempts", "provider_id", "fallbacks", "last_error", "cost", "tags_json",
+            "created_at", "updated_at", "window_closes_at", "window_zone");
+    private static final List<String> EVENT_COLUMNS = List.of("message_id", "tenant_id", "at", "type", "from_status",
+            "to_status", "attempt", "provider_id", "detail");
+
+    private final Jdbi jdbi;
+    private final Dialect dialect;
+    private final Clock clock;
+    private final Templates templates;
+    private final Routing routing;
+    private final RecipientZones zones;
+
+    Expansion(Jdbi jdbi, Dialect dialect, Clock clock, Templates templates, Routing routing, RecipientZones zones) {
+        this.jdbi = jdbi;
+        this.dialect = dialect;
+        this.clock = clock;
+        this.templates = templates;
+        this.routing = routing;
+        this.zones = zones;
+    }
+
+    /** One chunk's outcome: audience members covered, and whether expansion is now finished (or not to be done). */
+    record Chunk(int covered, boolean finished) {}
+
+    /** Expands the campaign's next chunk in one transaction. */
+    Chunk expandNext(String campaignId) {
+        return jdbi.inTransaction(h -> {
+            CampaignStore.Row row = h.createQuery("SELECT " + CampaignStore.COLUMNS + " FROM campaign WHERE id = :id FOR UPDATE")
+                    .bind("id", campaignId).map((rs, c) -> CampaignStore.map(rs)).findOne().orElse(null);
+            if (row == null || row.expanded()
+                    || (row.status() != CampaignStatus.RUNNING && row.status() != CampaignStatus.PAUSED)) {
+                return new Chunk(0, true);
+            }
+            TenantHandle th = new TenantHandle(h, row.tenantId());
+            List<Member> members = members(th, row.definition().audience(), row.expandedThrough(), row.channel());
+            boolean last = members.size() < CHUNK;
+            write(th, row, members);
+            String cursor = members.isEmpty() ? row.expandedThrough() : members.getLast().contactId();
+            th.update("""
+                    UPDATE campaign SET expanded_through = :cursor, expanded = :done, updated_at = :now
+                    WHERE tenant_id = :tenant AND id = :id""")
+                    .bind("cursor", cursor).bind("done", last).bind("now", clock.instant()).bind("id", campaignId).execute();
+            return new Chunk(members.size(), last);
+        });
+    }
+
+    /** Expands until done (the benchmark, and tests that want the ledger at once); returns members covered. */
+    long expandAll(String campaignId) {
+        long covered = 0;
+        Chunk c;
+        do {
+            c = expandNext(campaignId);
+            covered += c.covered();
+        } while (!c.finished());
+        return covered;
+    }
+
+    /** How many distinct contacts the audience lists hold (exclusions aside): the progress total until expansion ends. */
+    static long estimate(TenantHandle th, CampaignInput.Audience audience) {
+        return th.query("SELECT COUNT(DISTINCT contact_id) FROM list_member WHERE tenant_id = :tenant AND list_id IN (<lists>)")
+                .bindList("lists", audience.listIds()).mapTo(Long.class).one();
+    }
+
+    /** An audience member: the contact, or null when it no longer exists; {@code excluded} when in an excluded list. */
+    private record Member(String contactId, boolean excluded, String phone, String email, String firstName, String lastName,
+                          String timezone, String locale, String attributesJson, String consent) {}
+
+    /**
+     * The next {@link #CHUNK} distinct members after {@code after}, in contact id order: one ordered index range
+     * scan per list (the list_member primary key), merged, so each chunk costs its own size however far in it is.
+     */
+    private List<Member> members(TenantHandle th, CampaignInput.Audience audience, String after, String channel) {
+        StringBuilder union = new StringBuilder();
+        Map<String, Object> binds = new HashMap<>();
+        for (int i = 0; i < audience.listIds().size(); i++) {
+            union.append(i == 0 ? "" : " UNION ").append("(SELECT contact_id FROM list_member WHERE list_id = :l").append(i)
+                    .append(" AND contact_id > :after ORDER BY contact_id LIMIT :n)");
+            binds.put("l" + i, audience.listIds().get(i));
+        }
+        List<String> excluded = audience.excludeListIds() == null ? List.of() : audience.excludeListIds();
+        String exclusion = excluded.isEmpty() ? "FALSE"
+                : "EXISTS (SELECT 1 FROM list_member x WHERE x.list_id IN (<excluded>) AND x.contact_id = a.contact_id)";
+        String consent = channel.equals("sms") ? "c.sms_consent" : "c.email_consent";
+        var q = th.query("SELECT a.contact_id, " + exclusion + " AS excluded, c.phone, c.email, c.first_name, c.last_name,"
+                        + " c.timezone, c.locale, c.attributes_json, " + consent + " AS consent"
+                        + " FROM (SELECT contact_id FROM (" + union + ") u ORDER BY contact_id LIMIT :n) a"
+                        + " LEFT JOIN contact c ON c.id = a.contact_id AND c.tenant_id = :tenant ORDER BY a.contact_id")
+                .bind("after", after == null ? "" : after).bind("n", CHUNK);
+        binds.forEach(q::bind);
+        if (!excluded.isEmpty()) {
+            q.bindList("excluded", excluded);
+        }
+        return q.setFetchSize(CHUNK).map((rs, c) -> new Member(rs.getString(1), rs.getBoolean(2), rs.getString(3), rs.getString(4),
+                rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10))).list();
+    }
+
+    /** The fixed parts of one campaign's messages, prepared once per chunk. */
+    private record Plan(CompiledContent content, boolean usesAttributes, SendWindow window, ZoneId fallbackZone,
+                        Routing.Plan routes, Duration validFor, String tagsJson) {}
+
+    private Plan plan(TenantHandle th, CampaignStore.Row row) {
+        CampaignInput d = row.definition();
+        CompiledContent content = d.templateId() != null ? templates.compile(th, d.templateId())
+                : CompiledContent.compile(d.content());
+        boolean attributes = content.variables().stream().anyMatch(v -> v.startsWith("attributes"));
+        SendWindow window = d.sendWindow() == null ? null
+                : SendWindow.parse(d.sendWindow().days(), d.sendWindow().from(), d.sendWindow().to(), "sendWindow.");
+        ZoneId fallback = d.sendWindow() == null || d.sendWindow().fallbackTimezone() == null ? ZoneId.of("UTC")
+                : ZoneId.of(d.sendWindow().fallbackTimezone());
+        return new Plan(content, attributes, window, fallback, routing.plan(th, row.channel()),
+                d.validFor() == null ? null : Duration.parse(d.validFor()),
+                d.tags() == null || d.tags().isEmpty() ? null : Json.write(d.tags()));
+    }
+
+    /** An opening of the send window in one zone: when rows become due, and when it closes (null: no window). */
+    private record Opening(Instant due, Instant closes, String zone) {}
+
+    private void write(TenantHandle th, CampaignStore.Row row, List<Member> members) {
+        if (members.isEmpty()) {
+            return;
+        }
+        Plan plan = plan(th, row);
+        Instant now = clock.instant();
+        String channel = row.channel();
+        Set<String> suppressed = suppressedHashes(th, channel, members);
+        Map<ZoneId, Opening> openings = new HashMap<>();
+        Map<String, Long> deltas = new TreeMap<>();
+        long costMicros = 0;
+        Handle h = th.raw();
+        BulkInsert messages = dialect.bulkInsert(h, "message", MESSAGE_COLUMNS);
+        BulkInsert events = dialect.bulkInsert(h, "message_event", EVENT_COLUMNS);
+        for (Member m : members) {
+            String to = channel.equals("sms") ? m.phone() : m.email();
+            if (m.excluded() || to == null) {
+                continue;
+            }
+            String blocked = suppressed.contains(Tokens.addressHash(channel, to)) ? "the address is suppressed on this channel"
+                    : "optedOut".equals(m.consent()) ? "the contact opted out of " + channel
+                    : Boolean.TRUE.equals(row.definition().requireOptIn()) && !"optedIn".equals(m.consent())
+                    ? "the contact has not opted in to " + channel : null;
+            ZoneId zone = plan.window() == null ? null : zones.zoneFor(m.timezone(), m.phone(), plan.fallbackZone());
+            Opening opening = zone == null ? new Opening(now, null, null) : openings.computeIfAbsent(zone, z -> {
+                Instant due = plan.window().nextOpening(now, z);
+                return new Opening(due, plan.window().closesAfter(due, z), z.getId());
+            });
+            Routing.Route route = (plan.routes().stickySender() ? routing.choose(th, channel, to) : plan.routes().choose(to))
+                    .orElseThrow(() -> new IllegalStateException("no enabled " + channel + " provider for campaign " + row.id()));
+            Rendered r = blocked != null ? null : plan.content().render(Variables.of(contact(m, plan.usesAttributes()), Map.of()));
+            BigDecimal cost = null;
+            if (r != null && route.price() != null) {
+                cost = channel.equals("sms") ? SmsEncoding.count(r.text()).cost(route.price()) : route.price();
+                costMicros += cost.movePointRight(6).longValue();
+            }
+            String status = blocked != null ? "suppressed" : opening.due().isAfter(now) ? "scheduled" : "queued";
+            deltas.merge(status, 1L, Long::sum);
+            String id = Ids.next("msg", clock);
+            messages.add(id, row.tenantId(), row.id(), 0, m.contactId(), channel, to, row.definition().from(),
+                    r == null ? null : r.subject(), r == null ? null : r.text(), r == null ? null : r.html(), status,
+                    row.definition().guarantee(), CAMPAIGN_PRIORITY, opening.due(),
+                    plan.validFor() == null ? null : opening.due().plus(plan.validFor()), 0, Backoff.DEFAULT_MAX_ATTEMPTS,
+                    route.provider().id(), route.fallbacks().isEmpty() ? null : String.join(",", route.fallbacks()), blocked,
+                    cost == null ? null : cost.toPlainString(), plan.tagsJson(), now, now, opening.closes(), opening.zone());
+            events.add(id, row.tenantId(), now, "created", null, status, 0, route.provider().id(),
+                    blocked != null ? blocked : opening.closes() == null ? null : "due at " + opening.due());
+        }
+        messages.flush();
+        events.flush();
+        if (costMicros != 0) {
+            deltas.put(CampaignCounters.COST, costMicros);
+        }
+        CampaignCounters.add(h, dialect, Map.of(row.id(), deltas));
+    }
+
+    private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>> ATTRIBUTES =
+            new com.fasterxml.jackson.core.type.TypeReference<>() {};
+
+    private static Contact contact(Member m, boolean attributes) {
+        Map<String, Object> attrs = Map.of();
+        if (attributes && m.attributesJson() != null) {
+            try {
+                attrs = Json.mapper().readValue(m.attributesJson(), ATTRIBUTES);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("contact " + m.contactId() + " has unreadable attributes", e);
+            }
+        }
+        return new Contact(m.contactId(), m.phone(), m.email(), m.firstName(), m.lastName(), m.timezone(), m.locale(), attrs,
+                List.of(), Map.of(), null, null);
+    }
+
+    /** The address hashes of this chunk that are suppressed on the channel: one keyed lookup for the chunk. */
+    private Set<String> suppressedHashes(TenantHandle th, String channel, List<Member> members) {
+        List<String> hashes = new ArrayList<>(members.size());
+        for (Member m : members) {
+            String to = channel.equals("sms") ? m.phone() : m.email();
+            if (to != null) {
+                hashes.add(Tokens.addressHash(channel, to));
+            }
+        }
+        if (hashes.isEmpty()) {
+            return Set.of();
+        }
+        var q = th.query("SELECT c.address_hash FROM " + dialect.keyedRows("suppression", "address_hash")
+                + " AND c.channel = :channel").bind("channel", channel);
+        return new HashSet<>(dialect.bindKeys(q, hashes).mapTo(String.class).list());
+    }
+}

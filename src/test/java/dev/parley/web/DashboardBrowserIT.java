@@ -1,0 +1,274 @@
+package dev.parley.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.testing.Http;
+import dev.parley.testing.TestDatabase;
+import dev.parley.testing.TestServer;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * The dashboard in headless Chromium against a real Parley (H2 only: the pages only call the API, whose
+ * behaviour on PostgreSQL the API tests cover). One browser for the class; the tests run in order as one
+ * session would: log in, look at every page, import a CSV through the wizard, read a failed message's
+ * timeline, then an agent's view, then what the browser requested over the whole run.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DashboardBrowserIT {
+    static final String OWNER = "owner@dash.test";
+    static final String OWNER_PASSWORD = "dashboard-owner-pw";
+    static final String AGENT = "agent@dash.test";
+    static final String AGENT_PASSWORD = "dashboard-agent-pw";
+    static final List<String> FIXTURE_PHONES = List.of("+447911123123", "+447911123456");
+    static final String FIXTURE_EMAIL = "ada.lovelace@example.com";
+
+    TestServer server;
+    Http http;
+    Browser browser;
+    String base;
+    String contactId;
+    String failedMessageId;
+
+    @BeforeAll
+    void start() throws IOException {
+        browser = Browser.start();
+        server = TestServer.start(TestDatabase.Kind.H2);
+        http = server.http();
+        base = http.base();
+        server.tenant("Dash Ltd", OWNER, OWNER_PASSWORD);
+        String owner = server.login(OWNER, OWNER_PASSWORD);
+        created(http.post("/v1/providers").bearer(owner).json(Map.of("name", "always fails", "type", "simulator",
+                "channel", "sms", "config", Map.of("permanentFailRate", 1.0))).send());
+        contactId = created(http.post("/v1/contacts").bearer(owner).json(Map.of("phone", FIXTURE_PHONES.get(0),
+                "email", FIXTURE_EMAIL, "firstName", "Ada", "lastName", "Lovelace")).send()).get("id").asText();
+        created(http.post("/v1/contacts").bearer(owner).json(Map.of("phone", FIXTURE_PHONES.get(1), "firstName", "Charles")).send());
+        Http.Response sent = http.post("/v1/messages").bearer(owner)
+                .json(Map.of("channel", "sms", "to", FIXTURE_PHONES.get(0), "content", Map.of("text", "Your code is 1234"))).send();
+        assertThat(sent.status()).as(sent.body()).isEqualTo(202);
+        failedMessageId = sent.json().get("id").asText();
+        awaitStatus(owner, failedMessageId, "failed");
+        created(http.post("/v1/users").bearer(owner).json(Map.of("email", AGENT, "role", "agent", "password", AGENT_PASSWORD)).send());
+    }
+
+    @AfterAll
+    void stop() throws IOException {
+        try {
+            if (browser != null) {
+                browser.close();
+            }
+        } finally {
+            if (server != null) {
+                server.close();
+            }
+        }
+    }
+
+    static JsonNode created(Http.Response r) {
+        assertThat(r.status()).as(r.body()).isIn(200, 201);
+        return r.json();
+    }
+
+    void awaitStatus(String token, String id, String status) {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(15));
+        JsonNode m;
+        do {
+            m = http.get("/v1/messages/" + id).bearer(token).send().json();
+            if (status.equals(m.path("status").asText())) {
+                return;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
+        } while (Instant.now().isBefore(deadline));
+        throw new AssertionError("message never reached " + status + ": " + m);
+    }
+
+    void logIn(String email, String password) {
+        browser.open(base + "/#/login");
+        browser.await(By.id("login-email")).sendKeys(email);
+        browser.driver().findElement(By.id("login-password")).sendKeys(password);
+        browser.driver().findElement(By.id("login-submit")).click();
+        browser.await(By.id("logout"));
+    }
+
+    void logOut() {
+        browser.driver().findElement(By.id("logout")).click();
+        browser.await(By.id("login-email"));
+    }
+
+    void visit(String hash, String title) {
+        browser.open(base + "/#" + hash);
+        browser.awaitPage(title);
+    }
+
+    @Test
+    @Order(1)
+    void theOwnerLogsInAndSeesTheOverviewWithItsChart() throws IOException {
+        browser.open(base + "/");
+        browser.await(By.id("login-email"));
+        browser.screenshot("01-login");
+        logIn(OWNER, OWNER_PASSWORD);
+        browser.awaitPage("Overview");
+        browser.awaitText(By.id("today-by-status"), "failed");
+        Object drawn = browser.script("const c = document.getElementById('per-minute'); return window.Chart && Chart.getChart(c) ? Chart.getChart(c).data.datasets.map(d => d.label) : null;");
+        assertThat(drawn).as("the per-minute chart's series").isEqualTo(List.of("failed"));
+        browser.screenshot("02-overview");
+        browser.resize(820, 1180);
+        browser.screenshot("02-overview-tablet");
+        browser.resize(1280, 900);
+    }
+
+    @Test
+    @Order(2)
+    void everyMainPageRendersItsData() throws IOException {
+        visit("/contacts", "Contacts");
+        browser.awaitText(By.id("contact-results"), "Ada Lovelace");
+        browser.screenshot("03-contacts");
+        visit("/contacts/" + contactId, "Ada Lovelace");
+        assertThat(browser.driver().findElement(By.id("contact-phone")).getText()).isEqualTo(FIXTURE_PHONES.get(0));
+        browser.screenshot("04-contact");
+        visit("/lists", "Lists");
+        browser.screenshot("05-lists");
+        visit("/suppressions", "Suppressions");
+        browser.screenshot("06-suppressions");
+        visit("/messages", "Messages");
+        browser.awaitText(By.id("message-results"), failedMessageId);
+        browser.screenshot("07-messages");
+        visit("/providers", "Providers");
+        browser.awaitText(By.id("main"), "always fails");
+        browser.screenshot("08-providers");
+        visit("/queues", "Queues");
+        browser.awaitText(By.id("queue-board"), "Recent failures");
+        browser.awaitText(By.id("queue-board"), failedMessageId);
+        browser.screenshot("09-queues");
+        visit("/people", "Users & API keys");
+        browser.awaitText(By.id("users"), AGENT);
+        browser.screenshot("10-people");
+        visit("/settings", "Settings");
+        browser.screenshot("11-settings");
+    }
+
+    @Test
+    @Order(3)
+    void aCsvGoesThroughTheWizardAndItsRejectedRowsCanBeDownloaded() throws IOException {
+        Path csv = Files.createTempFile("dashboard-import-", ".csv");
+        Files.writeString(csv, """
+                Mobile,E-mail,First name,Surname,City
+                +447911123201,grace@example.com,Grace,Hopper,London
+                07911 123202,,Alan,Turing,Manchester
+                not-a-number,,Nobody,Reachable,Nowhere
+                """);
+        try {
+            visit("/imports", "Import contacts");
+            browser.await(By.id("import-file")).sendKeys(csv.toAbsolutePath().toString());
+            browser.driver().findElement(By.id("import-region")).clear();
+            browser.driver().findElement(By.id("import-region")).sendKeys("GB");
+            new Select(browser.driver().findElement(By.id("import-list"))).selectByValue("new");
+            browser.driver().findElement(By.id("import-list-name")).sendKeys("Pioneers");
+            browser.screenshot("12-import-upload");
+            browser.driver().findElement(By.id("import-upload")).click();
+
+            // Mapping: Parley's suggestions are preselected; keep City as an attribute.
+            browser.await(By.id("import-preview"));
+            assertThat(new Select(browser.driver().findElement(By.id("map-0"))).getFirstSelectedOption().getAttribute("value")).isEqualTo("phone");
+            assertThat(new Select(browser.driver().findElement(By.id("map-1"))).getFirstSelectedOption().getAttribute("value")).isEqualTo("email");
+            new Select(browser.driver().findElement(By.id("map-4"))).selectByValue("attributes.City");
+            browser.screenshot("13-import-mapping");
+            browser.driver().findElement(By.id("import-preview")).click();
+
+            browser.await(By.id("import-start"));
+            browser.awaitText(By.id("wizard"), "+447911123202");
+            browser.screenshot("14-import-preview");
+            browser.driver().findElement(By.id("import-start")).click();
+
+            browser.await(By.id("import-report"));
+            assertThat(browser.driver().findElement(By.id("import-imported")).getText()).isEqualTo("2");
+            assertThat(browser.driver().findElement(By.id("import-rejected")).getText()).isEqualTo("1");
+            browser.screenshot("15-import-report");
+            String href = browser.driver().findElement(By.id("import-rejects")).getAttribute("href");
+            assertThat(URI.create(href).getPath()).matches("/v1/imports/imp_[0-9A-Z]+/rejects");
+            // Download it as the browser would: same origin, the session cookie, no token in the page.
+            Object rejects = browser.asyncScript("const done = arguments[arguments.length - 1];"
+                    + "fetch(arguments[0], {credentials: 'same-origin'}).then(r => r.text().then(t => done(r.status + '\\n' + t)))"
+                    + ".catch(e => done('error ' + e));", href);
+            assertThat(rejects.toString()).startsWith("200\n").contains("not-a-number").contains("line").contains("reason");
+        } finally {
+            Files.deleteIfExists(csv);
+        }
+    }
+
+    @Test
+    @Order(4)
+    void aFailedMessageShowsItsTimeline() throws IOException {
+        visit("/messages/" + failedMessageId, "Message " + failedMessageId);
+        browser.awaitText(By.id("message-status"), "failed");
+        String timeline = browser.await(By.id("message-timeline")).getText();
+        assertThat(timeline).contains("queued").contains("sending").contains("failed");
+        assertThat(browser.driver().findElement(By.id("message-error")).getText()).isNotEqualTo("—");
+        browser.screenshot("16-message-failed");
+    }
+
+    @Test
+    @Order(5)
+    void anAgentsPagesHoldNoUnmaskedPhoneNumberOrEmail() throws IOException {
+        logOut();
+        logIn(AGENT, AGENT_PASSWORD);
+        browser.awaitPage("Contacts");
+        assertThat(browser.driver().findElements(By.cssSelector("nav a[href='#/people']"))).isEmpty();
+        browser.awaitText(By.id("contact-results"), "Ada Lovelace");
+        String list = browser.driver().getPageSource();
+        visit("/contacts/" + contactId, "Ada Lovelace");
+        browser.awaitText(By.id("contact-phone"), "*");
+        String detail = browser.driver().getPageSource();
+        browser.screenshot("17-agent-contact");
+        visit("/messages", "Messages");
+        browser.awaitText(By.id("message-results"), failedMessageId);
+        String messages = browser.driver().getPageSource();
+        visit("/messages/" + failedMessageId, "Message " + failedMessageId);
+        browser.await(By.id("message-timeline"));
+        String message = browser.driver().getPageSource();
+        browser.screenshot("18-agent-message");
+        for (String source : List.of(list, detail, messages, message)) {
+            for (String phone : FIXTURE_PHONES) {
+                assertThat(source).doesNotContain(phone).doesNotContain(phone.substring(3));
+            }
+            assertThat(source).doesNotContain(FIXTURE_EMAIL).doesNotContain("+447911123201");
+        }
+        // Nothing was kept in the browser's storage either.
+        assertThat(browser.script("return localStorage.length + sessionStorage.length;")).isEqualTo(0L);
+        logOut();
+    }
+
+    @Test
+    @Order(6)
+    void noPageRequestedAnythingOutsideParleyOrBrokeThePolicy() {
+        List<String> urls = browser.requested();
+        assertThat(urls).as("requests were recorded").anyMatch(u -> u.startsWith(base + "/v1/"));
+        for (String url : urls) {
+            // data: and blob: never leave the page; chrome: is the browser's own new-tab page, opened before Parley's.
+            if (url.startsWith("data:") || url.startsWith("blob:") || url.startsWith("chrome:")) {
+                continue;
+            }
+            URI u = URI.create(url);
+            assertThat(u.getScheme() + "://" + u.getAuthority()).as(url).isEqualTo(base);
+        }
+        assertThat(browser.console()).as("console messages").noneMatch(m -> m.contains("Content Security Policy"));
+        assertThat(browser.console()).as("console messages").noneMatch(m -> m.startsWith("SEVERE") && !m.contains("/v1/"));
+    }
+}
