@@ -117,6 +117,7 @@ public final class ImportBench implements Callable<Integer> {
             var tenant = parley.tenants().create("Bench", "bench-" + UUID.randomUUID() + "@bench.test", null, AuditLog.Actor.system("bench"));
             var options = ImportRoutes.options(Map.of("listName", "bench", "region", "GB", "unmappedAsAttributes", "true"));
             System.gc();
+            long baseline = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
             long cpu0 = Machine.processCpuMillis();
             long t0 = System.nanoTime();
             ImportJob done;
@@ -125,6 +126,7 @@ public final class ImportBench implements Callable<Integer> {
                 ImportJob job = parley.imports().accept(tenant.tenantId(), csv, "contacts.csv", options, null, true);
                 done = parley.imports().runHere(tenant.tenantId(), job, csv, j -> { });
                 heap = watch.report();
+                heap.put("beforeImportMiB", baseline / (1024 * 1024));
             }
             double seconds = seconds(t0);
             Map<String, Object> m = new LinkedHashMap<>();
@@ -155,7 +157,7 @@ public final class ImportBench implements Callable<Integer> {
         }
     }
 
-    /** Unique GB mobiles and emails; every 20th row is invalid, every 20th (offset) repeats an earlier row. */
+    /** Unique GB mobiles (in no order) and emails; every 20th row is invalid, every 20th (offset) repeats an earlier row. */
     static void generate(Path csv, int rows) throws Exception {
         Random random = new Random(42);
         String[] first = {"Ann", "Bola", "Chen", "Dara", "Emeka", "Fatima", "Gareth", "Hana", "Ifeoma", "Jon"};
@@ -168,7 +170,10 @@ public final class ImportBench implements Callable<Integer> {
                 if (i % 20 == 7 && i > 100) {
                     n = random.nextInt(i - 1);
                 }
-                String phone = String.format("+4479%08d", n);
+                // Within each block of a million, n * 48271 mod 10^6 is one-to-one (48271 shares no factor with 10^6)
+                // and scatters the numbers, as a real file's are: sequential numbers would make the phone index
+                // append-only and flatter the import. The 07900 block is valid throughout.
+                String phone = String.format("+44790%d%06d", n / 1_000_000 % 10, n % 1_000_000 * 48_271L % 1_000_000L);
                 String email = "person" + n + "@example.com";
                 if (i % 20 == 3) {
                     phone = i % 40 == 3 ? "12345" : phone;
@@ -184,14 +189,18 @@ public final class ImportBench implements Callable<Integer> {
      * Heap use while an import runs, measured two ways, because neither alone is honest: {@code usedMiB} is the
      * highest heap use sampled every 10 ms (it includes garbage not yet collected, so it follows the collector's
      * choices and {@code -Xmx} more than the import), {@code liveAfterGcMiB} the highest heap use right after a
-     * collection ended, read from GC notifications (what the import really held). Flat in file size means both
-     * stay put from 100k to 1M rows under a small {@code -Xmx}.
+     * collection ended, read from GC notifications, also per quarter of the run: an upper bound of what was held
+     * (a young collection leaves promoted garbage in the old generation until a mixed one), including what
+     * Parley held before the import ({@code beforeImportMiB}). Flat in file size means they stay put
+     * from 100k to 1M rows under a small {@code -Xmx}, and from the first quarter of a run to the last.
      */
     static final class HeapWatch implements AutoCloseable {
         private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         private final AtomicLong used = new AtomicLong();
         private final AtomicLong liveAfterGc = new AtomicLong();
         private final AtomicLong collections = new AtomicLong();
+        private final List<long[]> afterGc = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final long started = System.nanoTime();
         private final List<Runnable> unsubscribe = new ArrayList<>();
         private final Thread sampler;
         private volatile boolean running = true;
@@ -209,6 +218,7 @@ public final class ImportBench implements Callable<Integer> {
                                 }
                             }
                             liveAfterGc.accumulateAndGet(after, Math::max);
+                            afterGc.add(new long[] {System.nanoTime(), after});
                             collections.incrementAndGet();
                         }
                     };
@@ -239,6 +249,13 @@ public final class ImportBench implements Callable<Integer> {
             m.put("usedMiB", used.get() / (1024 * 1024));
             m.put("liveAfterGcMiB", liveAfterGc.get() / (1024 * 1024));
             m.put("collections", collections.get());
+            long span = Math.max(1, System.nanoTime() - started);
+            long[] quarters = new long[4];
+            for (long[] sample : afterGc) {
+                int q = (int) Math.min(3, (sample[0] - started) * 4 / span);
+                quarters[q] = Math.max(quarters[q], sample[1] / (1024 * 1024));
+            }
+            m.put("liveAfterGcMiBByQuarter", quarters);
             m.put("maxHeapMiB", Runtime.getRuntime().maxMemory() / (1024 * 1024));
             return m;
         }
