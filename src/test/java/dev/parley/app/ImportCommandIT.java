@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ArgumentsSource;
 
@@ -37,7 +38,7 @@ class ImportCommandIT {
 
     @ParameterizedTest(name = "{0}")
     @ArgumentsSource(Databases.class)
-    void importReportsProgressAndRejectsAndASecondRunCreatesNoTwins(TestDatabase.Kind kind) throws Exception {
+    void importReportsProgressAndRejectsAndASecondRunCreatesNoTwins(TestDatabase.Kind kind, @TempDir Path dir) throws Exception {
         try (TestDatabase db = TestDatabase.create(kind); ParleyProcess server = ParleyProcess.serve(db.settings())) {
             Map<String, String> env = db.settings();
             ParleyProcess.Result created = ParleyProcess.run(env, "tenant", "create", "--name", "Import Process",
@@ -45,7 +46,7 @@ class ImportCommandIT {
             assertThat(created.exitCode()).as(created.toString()).isZero();
             String tenantId = created.singleJsonObject().get("tenantId").asText();
             String apiKey = created.singleJsonObject().get("apiKey").asText();
-            Path file = Files.createTempDirectory("parley-import-it-").resolve("people.csv");
+            Path file = dir.resolve("people.csv");
             Files.writeString(file, FILE, StandardCharsets.UTF_8);
             String[] command = {"import", file.toString(), "--tenant", tenantId, "--list", "Process people", "--region", "GB",
                     "--mapping", "Contact No=phone,Mail=email", "--unmapped-as-attributes"};
@@ -91,13 +92,12 @@ class ImportCommandIT {
 
     @ParameterizedTest(name = "{0}")
     @ArgumentsSource(Databases.class)
-    void badFilesAndUnknownTenantsAreOneLineErrorsWithExitCode2(TestDatabase.Kind kind) throws Exception {
+    void badFilesAndUnknownTenantsAreOneLineErrorsWithExitCode2(TestDatabase.Kind kind, @TempDir Path dir) throws Exception {
         try (TestDatabase db = TestDatabase.create(kind)) {
             Map<String, String> env = db.settings();
             ParleyProcess.Result created = ParleyProcess.run(env, "tenant", "create", "--name", "Bad Files",
                     "--admin-email", "owner@bad.test", "--admin-password", "owner-password-1");
             String tenantId = created.singleJsonObject().get("tenantId").asText();
-            Path dir = Files.createTempDirectory("parley-import-it-");
             Path binary = dir.resolve("photo.csv");
             byte[] bytes = new byte[2048];
             new java.util.Random(3).nextBytes(bytes);
