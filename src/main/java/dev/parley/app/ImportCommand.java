@@ -71,7 +71,11 @@ final class ImportCommand implements Callable<Integer> {
         Imports.Options options = ImportRoutes.options(fields);
         Config config = common.resolve(Map.of());
         try (Parley parley = Parley.open(config)) {
-            parley.tenants().get(tenant);
+            try {
+                parley.tenants().get(tenant);
+            } catch (Failure.NotFound e) {
+                throw new Failure.Invalid("--tenant", "notFound", "no tenant " + tenant + " (see 'parley tenant create')");
+            }
             Imports imports = parley.imports();
             ImportJob job = imports.accept(tenant, file, file.getFileName().toString(), options, null, true);
             ProgressBar bar = new ProgressBar(System.err);

@@ -8,20 +8,31 @@ import dev.parley.core.Json;
 import dev.parley.tenancy.AuditLog;
 import java.io.BufferedWriter;
 import java.io.Reader;
+import com.sun.management.GarbageCollectionNotificationInfo;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import javax.management.NotificationEmitter;
+import javax.management.NotificationListener;
+import javax.management.openmbean.CompositeData;
 import org.postgresql.copy.CopyManager;
 import org.postgresql.core.BaseConnection;
 import picocli.CommandLine.Command;
@@ -106,11 +117,17 @@ public final class ImportBench implements Callable<Integer> {
             var tenant = parley.tenants().create("Bench", "bench-" + UUID.randomUUID() + "@bench.test", null, AuditLog.Actor.system("bench"));
             var options = ImportRoutes.options(Map.of("listName", "bench", "region", "GB", "unmappedAsAttributes", "true"));
             System.gc();
-            resetPeaks();
+            long baseline = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
             long cpu0 = Machine.processCpuMillis();
             long t0 = System.nanoTime();
-            ImportJob job = parley.imports().accept(tenant.tenantId(), csv, "contacts.csv", options, null, true);
-            ImportJob done = parley.imports().runHere(tenant.tenantId(), job, csv, j -> { });
+            ImportJob done;
+            Map<String, Object> heap;
+            try (HeapWatch watch = new HeapWatch()) {
+                ImportJob job = parley.imports().accept(tenant.tenantId(), csv, "contacts.csv", options, null, true);
+                done = parley.imports().runHere(tenant.tenantId(), job, csv, j -> { });
+                heap = watch.report();
+                heap.put("beforeImportMiB", baseline / (1024 * 1024));
+            }
             double seconds = seconds(t0);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("database", parley.database().dialect().displayName());
@@ -121,7 +138,7 @@ public final class ImportBench implements Callable<Integer> {
             m.put("updated", done.updated());
             m.put("unchanged", done.unchanged());
             m.put("rejected", done.rejected());
-            m.put("peakHeapMiB", peakHeapMiB());
+            m.put("peakHeap", heap);
             m.put("processCpuSeconds", (Machine.processCpuMillis() - cpu0) / 1000.0);
             return m;
         }
@@ -140,7 +157,7 @@ public final class ImportBench implements Callable<Integer> {
         }
     }
 
-    /** Unique GB mobiles and emails; every 20th row is invalid, every 20th (offset) repeats an earlier row. */
+    /** Unique GB mobiles (in no order) and emails; every 20th row is invalid, every 20th (offset) repeats an earlier row. */
     static void generate(Path csv, int rows) throws Exception {
         Random random = new Random(42);
         String[] first = {"Ann", "Bola", "Chen", "Dara", "Emeka", "Fatima", "Gareth", "Hana", "Ifeoma", "Jon"};
@@ -153,7 +170,10 @@ public final class ImportBench implements Callable<Integer> {
                 if (i % 20 == 7 && i > 100) {
                     n = random.nextInt(i - 1);
                 }
-                String phone = String.format("+4479%08d", n);
+                // Within each block of a million, n * 48271 mod 10^6 is one-to-one (48271 shares no factor with 10^6)
+                // and scatters the numbers, as a real file's are: sequential numbers would make the phone index
+                // append-only and flatter the import. The 07900 block is valid throughout.
+                String phone = String.format("+44790%d%06d", n / 1_000_000 % 10, n % 1_000_000 * 48_271L % 1_000_000L);
                 String email = "person" + n + "@example.com";
                 if (i % 20 == 3) {
                     phone = i % 40 == 3 ? "12345" : phone;
@@ -165,22 +185,91 @@ public final class ImportBench implements Callable<Integer> {
         }
     }
 
-    private static void resetPeaks() {
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                pool.resetPeakUsage();
-            }
-        }
-    }
+    /**
+     * Heap use while an import runs, measured two ways, because neither alone is honest: {@code usedMiB} is the
+     * highest heap use sampled every 10 ms (it includes garbage not yet collected, so it follows the collector's
+     * choices and {@code -Xmx} more than the import), {@code liveAfterGcMiB} the highest heap use right after a
+     * collection ended, read from GC notifications, also per quarter of the run: an upper bound of what was held
+     * (a young collection leaves promoted garbage in the old generation until a mixed one), including what
+     * Parley held before the import ({@code beforeImportMiB}). Flat in file size means they stay put
+     * from 100k to 1M rows under a small {@code -Xmx}, and from the first quarter of a run to the last.
+     */
+    static final class HeapWatch implements AutoCloseable {
+        private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        private final AtomicLong used = new AtomicLong();
+        private final AtomicLong liveAfterGc = new AtomicLong();
+        private final AtomicLong collections = new AtomicLong();
+        private final List<long[]> afterGc = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final long started = System.nanoTime();
+        private final List<Runnable> unsubscribe = new ArrayList<>();
+        private final Thread sampler;
+        private volatile boolean running = true;
 
-    private static long peakHeapMiB() {
-        long sum = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                sum += pool.getPeakUsage().getUsed();
+        HeapWatch() {
+            for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                if (gc instanceof NotificationEmitter emitter) {
+                    NotificationListener listener = (n, handback) -> {
+                        if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
+                            var info = GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
+                            long after = 0;
+                            for (Map.Entry<String, MemoryUsage> pool : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
+                                if (heapPools.contains(pool.getKey())) {
+                                    after += pool.getValue().getUsed();
+                                }
+                            }
+                            liveAfterGc.accumulateAndGet(after, Math::max);
+                            afterGc.add(new long[] {System.nanoTime(), after});
+                            collections.incrementAndGet();
+                        }
+                    };
+                    emitter.addNotificationListener(listener, null, null);
+                    unsubscribe.add(() -> {
+                        try {
+                            emitter.removeNotificationListener(listener);
+                        } catch (javax.management.ListenerNotFoundException e) {
+                            // Already gone.
+                        }
+                    });
+                }
             }
+            sampler = Thread.ofPlatform().daemon().name("bench-heap-sampler").start(() -> {
+                while (running) {
+                    used.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                    LockSupport.parkNanos(10_000_000);
+                }
+            });
         }
-        return sum / (1024 * 1024);
+
+        private static final java.util.Set<String> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(p -> p.getType() == MemoryType.HEAP).map(MemoryPoolMXBean::getName)
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+
+        Map<String, Object> report() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("usedMiB", used.get() / (1024 * 1024));
+            m.put("liveAfterGcMiB", liveAfterGc.get() / (1024 * 1024));
+            m.put("collections", collections.get());
+            long span = Math.max(1, System.nanoTime() - started);
+            long[] quarters = new long[4];
+            for (long[] sample : afterGc) {
+                int q = (int) Math.min(3, (sample[0] - started) * 4 / span);
+                quarters[q] = Math.max(quarters[q], sample[1] / (1024 * 1024));
+            }
+            m.put("liveAfterGcMiBByQuarter", quarters);
+            m.put("maxHeapMiB", Runtime.getRuntime().maxMemory() / (1024 * 1024));
+            return m;
+        }
+
+        @Override
+        public void close() {
+            running = false;
+            try {
+                sampler.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            unsubscribe.forEach(Runnable::run);
+        }
     }
 
     private static double seconds(long t0) {

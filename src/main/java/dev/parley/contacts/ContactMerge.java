@@ -17,7 +17,8 @@ import java.util.Objects;
 /**
  * Applies one chunk of import rows to the tenant's contacts in the caller's transaction, set-based: one
  * lookup of every phone and email the chunk names, the decisions in memory, then bulk inserts of new
- * contacts and memberships, one batch of updates, one bulk insert of rejects.
+ * contacts and memberships, one batch of updates, one statement adding the existing contacts to the list,
+ * one bulk insert of rejects.
  *
  * <p>De-duplication: a row whose phone or email belongs to a contact (already stored, or made by an
  * earlier row of the same chunk) updates that contact by the policy — {@code fillBlanks} fills only
@@ -66,6 +67,7 @@ final class ContactMerge {
     Counts apply(TenantHandle th, String importId, String listId, Policy policy, Map<String, String> consent,
                  List<RowReader.Row> rows, List<String> headers) {
         Instant now = clock.instant();
+        dialect.indexLookupPlans().forEach(th.raw()::execute);
         Map<String, Working> byPhone = new HashMap<>();
         Map<String, Working> byEmail = new HashMap<>();
         load(th, dialect, rows, byPhone, byEmail);
@@ -238,12 +240,8 @@ final class ContactMerge {
                        email_consent_at = CASE WHEN email_consent = :emailConsent THEN email_consent_at ELSE :now END,
                        updated_at = :now
                 WHERE tenant_id = :tenant AND id = :id""");
-        var oldMembers = h.prepareBatch("""
-                INSERT INTO list_member (list_id, contact_id, tenant_id, added_at)
-                SELECT :list, :contact, :tenant, :now FROM (VALUES (1)) AS one (x)
-                WHERE NOT EXISTS (SELECT 1 FROM list_member WHERE list_id = :list AND contact_id = :contact)""");
+        List<String> oldMembers = new ArrayList<>();
         int updateCount = 0;
-        int oldMemberCount = 0;
         for (Working w : touched) {
             boolean consentChanged = applyConsent(w, consent, events, tenant, source, now);
             if (w.isNew) {
@@ -264,8 +262,7 @@ final class ContactMerge {
                 updateCount++;
             }
             if (listId != null) {
-                oldMembers.bind("list", listId).bind("contact", w.id).bind("tenant", tenant).bind("now", now).add();
-                oldMemberCount++;
+                oldMembers.add(w.id);
             }
         }
         contacts.flush();
@@ -273,8 +270,11 @@ final class ContactMerge {
             updates.execute();
         }
         newMembers.flush();
-        if (oldMemberCount > 0) {
-            oldMembers.execute();
+        if (!oldMembers.isEmpty()) {
+            h.createUpdate("INSERT INTO list_member (list_id, contact_id, tenant_id, added_at) SELECT :list, k.contact, :tenant, :now FROM "
+                            + dialect.arrayTable("k", "contact:varchar") + " ON CONFLICT DO NOTHING")
+                    .bind("list", listId).bind("tenant", tenant).bind("now", now)
+                    .bindArray("contact", String.class, oldMembers).execute();
         }
         events.flush();
         if (!rejects.isEmpty()) {

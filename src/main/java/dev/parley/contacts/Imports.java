@@ -59,7 +59,7 @@ public final class Imports {
         this.lists = lists;
         this.settings = settings;
         this.dir = dataDir.resolve("imports");
-        this.runner = new ImportRun(jdbi, new ContactMerge(dialect, clock), store, clock);
+        this.runner = new ImportRun(jdbi, dialect, new ContactMerge(dialect, clock), store, clock);
     }
 
     /** How to import: {@code listId} or {@code listName} (made when missing) or neither; {@code region} null takes the tenant's. */

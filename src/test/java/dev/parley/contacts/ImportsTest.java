@@ -215,4 +215,75 @@ class ImportsTest {
         assertThat(r.json().get("detail").asText()).contains("more than 1000 columns");
         assertThat(http.get("/v1/imports").bearer(owner).send().body()).doesNotContain("wide");
     }
+
+    @Test
+    void fillBlanksFillsOnlyEmptyFieldsAndOverwriteReplacesThem() {
+        importAndWait("phone,email,first name,surname,city\n+447911123600,,Pat,,Leeds\n".getBytes(StandardCharsets.UTF_8), q("policy"));
+        byte[] second = "phone,email,first name,surname,city\n+447911123600,pat@example.com,Patricia,Jones,York\n"
+                .getBytes(StandardCharsets.UTF_8);
+        JsonNode filled = importAndWait(second, q("policy") + "&unmappedAsAttributes=true");
+        assertThat(filled.get("updated").asLong()).isEqualTo(1);
+        JsonNode pat = contactByPhone("+447911123600");
+        assertThat(pat.get("email").asText()).isEqualTo("pat@example.com");
+        assertThat(pat.get("firstName").asText()).as("fillBlanks keeps what is there").isEqualTo("Pat");
+        assertThat(pat.get("lastName").asText()).isEqualTo("Jones");
+        JsonNode overwritten = importAndWait(second, q("policy") + "&unmappedAsAttributes=true&policy=overwrite");
+        assertThat(overwritten.get("updated").asLong()).isEqualTo(1);
+        assertThat(overwritten.get("imported").asLong()).isZero();
+        pat = contactByPhone("+447911123600");
+        assertThat(pat.get("firstName").asText()).isEqualTo("Patricia");
+        assertThat(pat.get("attributes").get("city").asText()).isEqualTo("York");
+        JsonNode blank = importAndWait("phone,first name\n+447911123600,\n".getBytes(StandardCharsets.UTF_8),
+                q("policy") + "&policy=overwrite");
+        assertThat(blank.get("unchanged").asLong()).as("a blank cell never erases").isEqualTo(1);
+        assertThat(contactByPhone("+447911123600").get("firstName").asText()).isEqualTo("Patricia");
+    }
+
+    @Test
+    void rowWhosePhoneAndEmailBelongToTwoContactsIsRejected() {
+        importAndWait("phone,email\n+447911123610,one@example.com\n+447911123611,two@example.com\n"
+                .getBytes(StandardCharsets.UTF_8), q("two"));
+        JsonNode job = importAndWait("phone,email\n+447911123610,two@example.com\n".getBytes(StandardCharsets.UTF_8), q("two"));
+        assertThat(job.get("rejected").asLong()).isEqualTo(1);
+        String rejects = http.get("/v1/imports/" + job.get("id").asText() + "/rejects").bearer(owner).send().body();
+        assertThat(rejects).contains("2,").contains("belongs to one contact");
+        assertThat(contactByPhone("+447911123610").get("email").asText()).isEqualTo("one@example.com");
+    }
+
+    @Test
+    void existingContactsJoinTheListAndRowsAcrossChunksMergeWithoutTwins() {
+        int rows = ImportRun.CHUNK + 2_000;
+        StringBuilder file = new StringBuilder("phone,email,first name\n");
+        for (int i = 0; i < rows; i++) {
+            int n = i >= ImportRun.CHUNK + 1_000 ? i - ImportRun.CHUNK : i;
+            file.append(String.format("+4479%08d,chunk%d@example.com,C%d%n", 10_000_000 + n, n, n));
+        }
+        byte[] bytes = file.toString().getBytes(StandardCharsets.UTF_8);
+        JsonNode first = importAndWait(bytes, q("chunks-a"));
+        assertThat(first.get("imported").asLong()).isEqualTo(ImportRun.CHUNK + 1_000);
+        assertThat(first.get("unchanged").asLong()).as("repeats of the first chunk's rows").isEqualTo(1_000);
+        JsonNode again = importAndWait(bytes, q("chunks-b"));
+        assertThat(again.get("imported").asLong()).isZero();
+        assertThat(again.get("unchanged").asLong()).isEqualTo(rows);
+        String listId = listIdNamed("chunks-b");
+        assertThat(listId).isNotNull();
+        java.util.Set<String> members = new java.util.HashSet<>();
+        String cursor = "";
+        do {
+            JsonNode page = http.get("/v1/lists/" + listId + "/members?limit=200&cursor=" + cursor).bearer(owner).send().json();
+            page.get("data").forEach(c -> members.add(c.get("id").asText()));
+            cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asText();
+        } while (cursor != null);
+        assertThat(members).as("every existing contact joined the second list once").hasSize(ImportRun.CHUNK + 1_000);
+        assertThat(contactByPhone("+447910000000").get("firstName").asText()).isEqualTo("C0");
+    }
+
+    String listIdNamed(String name) {
+        for (JsonNode l : http.get("/v1/lists?limit=100").bearer(owner).send().json().get("data")) {
+            if (l.get("name").asText().equals(name)) {
+                return l.get("id").asText();
+            }
+        }
+        return null;
+    }
 }
