@@ -93,6 +93,12 @@ final class StubEndpoint implements AutoCloseable {
                     readRequest(connection.getInputStream());
                     connection.getOutputStream().write(script.getBytes(StandardCharsets.ISO_8859_1));
                     connection.getOutputStream().flush();
+                    // Cut the connection a moment later, not in the same breath: the client has then read what was
+                    // sent (a status line, part of a body) before it sees the end, as when a peer dies mid-answer.
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
                 } catch (IOException e) {
                     // closed by the test, or the client gave up: either way this connection is over
                 }
