@@ -380,6 +380,53 @@ class DashboardBrowserIT {
         browser.resize(1280, 900);
     }
 
+    /**
+     * A button the page still offers, for a move the API refuses because someone else moved the campaign
+     * first: the 409 names the state, the page says so and the buttons follow it. The progress stream is
+     * blocked in the browser for this test, or it would show the change before the click.
+     */
+    @Test
+    @Order(6)
+    void aRefusedTransitionShowsTheCampaignsCurrentState() throws IOException {
+        String owner = server.login(OWNER, OWNER_PASSWORD);
+        String draft = created(http.post("/v1/campaigns").bearer(owner).json(Map.of("name", "Changed elsewhere", "channel", "sms",
+                "audience", Map.of("listIds", List.of(audienceListId)), "content", Map.of("text", "Hello"))).send()).get("id").asText();
+        browser.driver().executeCdpCommand("Network.enable", Map.of());
+        browser.driver().executeCdpCommand("Network.setBlockedURLs", Map.of("urls", List.of("*/stream")));
+        try {
+            // A draft opens in the wizard with its definition; the change is saved with a PATCH.
+            visit("/campaigns/" + draft, "Changed elsewhere");
+            browser.driver().findElement(By.id("campaign-edit")).click();
+            browser.awaitPage("Edit Changed elsewhere");
+            assertThat(browser.await(By.id("cmp-name")).getAttribute("value")).isEqualTo("Changed elsewhere");
+            assertThat(browser.driver().findElement(By.cssSelector("input[name='list'][value='" + audienceListId + "']")).isSelected()).isTrue();
+            browser.driver().findElement(By.id("cmp-next-1")).click();
+            browser.await(By.id("cmp-text")).sendKeys(" there");
+            assertThat(browser.driver().findElement(By.id("cmp-template-box")).isDisplayed()).as("the template choice is hidden for inline content").isFalse();
+            browser.driver().findElement(By.id("cmp-next-2")).click();
+            browser.await(By.id("cmp-next-3")).click();
+            browser.await(By.id("cmp-keep-draft")).click();
+            browser.awaitPage("Changed elsewhere");
+            assertThat(http.get("/v1/campaigns/" + draft).bearer(owner).send().json().at("/content/text").asText()).isEqualTo("Hello there");
+
+            assertThat(campaignStatus()).isEqualTo("draft");
+            assertThat(enabled("launch")).isTrue();
+            assertThat(browser.driver().findElement(By.id("campaign-edit")).isDisplayed()).isTrue();
+            Http.Response canceled = http.post("/v1/campaigns/" + draft + "/cancel").bearer(owner).send();
+            assertThat(canceled.status()).as(canceled.body()).isEqualTo(200);
+            browser.driver().findElement(By.id("campaign-launch")).click();
+            browser.awaitText(By.id("main"), "Not possible now: the campaign is canceled");
+            assertThat(campaignStatus()).isEqualTo("canceled");
+            for (String action : List.of("launch", "pause", "resume", "cancel", "retry-failed")) {
+                assertThat(enabled(action)).as(action).isFalse();
+            }
+            assertThat(browser.driver().findElement(By.id("campaign-edit")).isDisplayed()).as("a canceled campaign cannot be edited").isFalse();
+            browser.screenshot("27-campaign-conflict");
+        } finally {
+            browser.driver().executeCdpCommand("Network.setBlockedURLs", Map.of("urls", List.of()));
+        }
+    }
+
     @Test
     @Order(7)
     void anAgentsPagesHoldNoUnmaskedPhoneNumberOrEmail() throws IOException {
@@ -408,7 +455,7 @@ class DashboardBrowserIT {
         browser.awaitText(By.id("campaign-live"), "completed");
         assertThat(browser.driver().findElements(By.id("campaign-pause"))).as("agents see no campaign actions").isEmpty();
         String campaign = browser.driver().getPageSource();
-        browser.screenshot("27-agent-campaign");
+        browser.screenshot("28-agent-campaign");
         for (String source : List.of(list, detail, messages, message, campaigns, campaign)) {
             for (String phone : FIXTURE_PHONES) {
                 assertThat(source).doesNotContain(phone).doesNotContain(phone.substring(3));

@@ -129,7 +129,7 @@ function contentStep(env, w) {
     email ? field('Subject', subject) : null,
     field(email ? 'Text' : 'Message', textBox, 'Variables such as {{firstName}} are filled in per contact.'),
     email ? field('HTML (optional)', html) : null);
-  const templateBox = h('div', {}, ofChannel.length ? field('Template', template)
+  const templateBox = h('div', { id: 'cmp-template-box' }, ofChannel.length ? field('Template', template)
     : h('p', { class: 'empty' }, 'No ' + w.channel + ' templates yet.'));
   let timer = null;
   let asked = 0;

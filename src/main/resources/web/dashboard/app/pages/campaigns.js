@@ -119,7 +119,8 @@ export async function renderDetail(ctx) {
         h('span', { class: 'pc', id: 'campaign-percent' }, pc + ' %'));
       const accepted = h('span', { id: 'campaign-accepted' }, String(sum(p, ACCEPTED)));
       clear(cards,
-        card('Audience', String(p.total), p.expansionDone ? 'all expanded' : p.expanded + ' expanded so far'),
+        EDITABLE.includes(s) && !p.total ? card('Audience', '—', 'counted at launch')
+          : card('Audience', String(p.total), p.expansionDone ? 'all expanded' : p.expanded + ' expanded so far'),
         card('Accepted by providers', accepted, (p.delivered || 0) + ' delivered'),
         card('Waiting', h('span', { id: 'campaign-open' }, String(p.queued + p.scheduled)), p.sending + ' sending now'),
         card('Failed', String(p.failed + p.undelivered + p.unknown + p.expired), p.unknown + ' unknown'),
@@ -134,7 +135,10 @@ export async function renderDetail(ctx) {
       }
     }
     for (const [action, b] of Object.entries(buttons)) {
-      b.disabled = !(TRANSITIONS[action] || EDITABLE).includes(s);
+      b.disabled = !TRANSITIONS[action].includes(s);
+    }
+    if (edit) {
+      edit.hidden = !EDITABLE.includes(s);
     }
   }
 
@@ -195,7 +199,10 @@ export async function renderDetail(ctx) {
     } catch (e) {
       if (e instanceof api.Problem && e.status === 409 && e.body.currentState) {
         c.status = e.body.currentState;
-        note.fail(new Error('Not possible now: the campaign is ' + e.body.currentState + '. ' + e.message));
+        note.fail(new Error('Not possible now: the campaign is ' + e.body.currentState + ' (' + e.message + ').'));
+        if (FINAL.includes(c.status)) {
+          stop();
+        }
       } else {
         note.fail(e);
       }
@@ -208,14 +215,14 @@ export async function renderDetail(ctx) {
   }
 
   let actionBar = null;
+  let edit = null;
   if (supervisor) {
     for (const action of Object.keys(TRANSITIONS)) {
       buttons[action] = button(label(action), () => transition(action, buttons[action]),
         { id: 'campaign-' + action, class: action === 'cancel' ? 'danger' : (action === 'retry-failed' ? 'secondary' : null) });
     }
-    const edit = h('a', { class: 'button secondary', href: '#/campaigns/' + id + '/edit', id: 'campaign-edit' }, 'Edit');
-    actionBar = h('div', { class: 'actions', id: 'campaign-actions' }, Object.values(buttons),
-      EDITABLE.includes(c.status) ? edit : null);
+    edit = h('a', { class: 'button secondary', href: '#/campaigns/' + id + '/edit', id: 'campaign-edit' }, 'Edit');
+    actionBar = h('div', { class: 'actions', id: 'campaign-actions' }, Object.values(buttons), edit);
   }
 
   function drawChart() {
