@@ -42,28 +42,39 @@ function progressBar(status, p, id) {
 }
 
 export async function renderList(ctx) {
-  const answer = await api.get('/v1/campaigns?limit=100');
-  const started = answer.data.filter(c => !EDITABLE.includes(c.status));
-  const details = await Promise.all(started.map(c => api.get('/v1/campaigns/' + c.id).catch(() => null)));
-  const progress = new Map(details.filter(Boolean).map(c => [c.id, c.progress]));
-  const rows = answer.data.map(c => [
-    h('a', { href: '#/campaigns/' + c.id }, c.name),
-    statusBadge(c.status),
-    c.channel,
-    EDITABLE.includes(c.status) ? h('span', { class: 'hint' }, c.startAt ? 'starts ' + when(c.startAt) : 'not started')
-      : progressBar(c.status, progress.get(c.id)),
-    when(c.createdAt)]);
+  const section = h('section', { id: 'campaign-list' });
+  const hint = h('p', { class: 'hint' });
+  let timer = null;
+  let left = false;
+  ctx.onLeave(() => {
+    left = true;
+    clearTimeout(timer);
+  });
+
+  // Redraws the table in place (focus stays where it is); again in 5 s while a campaign runs or is paused.
+  async function load() {
+    const answer = await api.get('/v1/campaigns?limit=100');
+    const started = answer.data.filter(c => !EDITABLE.includes(c.status));
+    const details = await Promise.all(started.map(c => api.get('/v1/campaigns/' + c.id).catch(() => null)));
+    const progress = new Map(details.filter(Boolean).map(c => [c.id, c.progress]));
+    const rows = answer.data.map(c => [
+      h('a', { href: '#/campaigns/' + c.id }, c.name),
+      statusBadge(c.status),
+      c.channel,
+      EDITABLE.includes(c.status) ? h('span', { class: 'hint' }, c.startAt ? 'starts ' + when(c.startAt) : 'not started')
+        : progressBar(c.status, progress.get(c.id)),
+      when(c.createdAt)]);
+    clear(section, table(['Name', 'Status', 'Channel', 'Progress', 'Created'], rows, 'No campaigns yet.'));
+    const live = answer.data.some(c => c.status === 'running' || c.status === 'paused');
+    hint.textContent = live ? 'Progress refreshes every 5 seconds while a campaign runs.' : '';
+    if (live && !left) {
+      timer = setTimeout(() => load().catch(() => {}), 5000);
+    }
+  }
+  await load();
   const actions = ctx.allowed('supervisor')
     ? h('p', {}, h('a', { class: 'button', href: '#/campaigns/new', id: 'campaign-new' }, 'New campaign')) : null;
-  const running = answer.data.some(c => c.status === 'running' || c.status === 'paused');
-  if (running) {
-    const timer = setTimeout(() => window.dispatchEvent(new HashChangeEvent('hashchange')), 5000);
-    ctx.onLeave(() => clearTimeout(timer));
-  }
-  return page('Campaigns', actions,
-    h('section', { id: 'campaign-list' },
-      table(['Name', 'Status', 'Channel', 'Progress', 'Created'], rows, 'No campaigns yet.')),
-    running ? h('p', { class: 'hint' }, 'Progress refreshes every 5 seconds while a campaign runs.') : null);
+  return page('Campaigns', actions, section, hint);
 }
 
 function describeContent(c) {
@@ -253,7 +264,7 @@ export async function renderDetail(ctx) {
   clear(ctx.main, page(c.name, h('p', {}, h('a', { href: '#/campaigns' }, '← Campaigns')),
     h('section', {}, h('h2', {}, 'Progress'), bar, cards, actionBar, note, live),
     h('section', {}, h('h2', {}, 'Send rate'),
-      h('p', { class: 'hint' }, 'Messages accepted by providers per second, measured between progress events, and the average over the last minute.'),
+      h('p', { class: 'hint' }, 'Messages accepted by providers per second while this page is open (measured between progress events), and the average over the last minute.'),
       chartBox),
     variants,
     h('section', {}, h('h2', {}, 'Definition'), h('dl', { class: 'facts' },
