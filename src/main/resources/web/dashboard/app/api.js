@@ -78,3 +78,24 @@ export function idempotencyKey() {
   crypto.getRandomValues(bytes);
   return { 'Idempotency-Key': 'dash-' + Array.from(bytes, b => b.toString(16).padStart(2, '0')).join('') };
 }
+
+/**
+ * Server-sent events on the same origin (the session cookie goes with them; CSP connect-src 'self' allows
+ * it). Calls onEvent(parsed data) for each event of that name; answers the EventSource so the caller closes it.
+ */
+export function stream(path, eventName, onEvent, onError) {
+  const source = new EventSource(path);
+  source.addEventListener(eventName, (e) => {
+    let data = null;
+    try {
+      data = JSON.parse(e.data);
+    } catch (bad) {
+      return;
+    }
+    onEvent(data);
+  });
+  if (onError) {
+    source.addEventListener('error', onError);
+  }
+  return source;
+}

@@ -14,17 +14,19 @@ import * as providers from './pages/providers.js';
 import * as queues from './pages/queues.js';
 import * as people from './pages/people.js';
 import * as settings from './pages/settings.js';
+import * as campaigns from './pages/campaigns.js';
+import * as campaignWizard from './pages/campaign-wizard.js';
 
 const RANK = { agent: 1, supervisor: 2, admin: 3, owner: 4 };
 
 // Navigation in order; `role` is the least role that may open the page (the API enforces it anyway).
-// Campaign pages join this list when the campaigns API is merged.
 const NAV = [
   { path: '/', label: 'Overview', role: 'supervisor' },
   { path: '/contacts', label: 'Contacts', role: 'agent' },
   { path: '/imports', label: 'Import', role: 'supervisor' },
   { path: '/lists', label: 'Lists', role: 'agent' },
   { path: '/suppressions', label: 'Suppressions', role: 'supervisor' },
+  { path: '/campaigns', label: 'Campaigns', role: 'agent' },
   { path: '/messages', label: 'Messages', role: 'agent' },
   { path: '/providers', label: 'Providers', role: 'supervisor' },
   { path: '/queues', label: 'Queues', role: 'supervisor' },
@@ -41,6 +43,10 @@ const ROUTES = [
   [/^\/imports\/(imp_[0-9A-Z]+)$/, imports.renderJob],
   [/^\/lists$/, lists.render],
   [/^\/suppressions$/, suppressions.render],
+  [/^\/campaigns$/, campaigns.renderList],
+  [/^\/campaigns\/new$/, campaignWizard.render],
+  [/^\/campaigns\/(cmp_[0-9A-Z]+)$/, campaigns.renderDetail],
+  [/^\/campaigns\/(cmp_[0-9A-Z]+)\/edit$/, campaignWizard.renderEdit],
   [/^\/messages$/, messages.renderList],
   [/^\/messages\/(msg_[0-9A-Z]+)$/, messages.renderDetail],
   [/^\/providers$/, providers.renderList],
