@@ -81,6 +81,11 @@ final class Expansion {
                     || (row.status() != CampaignStatus.RUNNING && row.status() != CampaignStatus.PAUSED)) {
                 return new Chunk(0, true);
             }
+            if (row.definition() == null || row.definition().audience() == null) {
+                // A campaign row written without a definition (by hand, or by a test of the engine): nothing to expand.
+                h.createUpdate("UPDATE campaign SET expanded = TRUE WHERE id = :id").bind("id", campaignId).execute();
+                return new Chunk(0, true);
+            }
             TenantHandle th = new TenantHandle(h, row.tenantId());
             List<Member> members = members(th, row.definition().audience(), row.expandedThrough(), row.channel());
             boolean last = members.size() < CHUNK;

@@ -177,8 +177,8 @@ class DeliveryEngineTest {
     String campaign(String status) {
         String id = dev.parley.core.Ids.next("cmp");
         server.parley().database().jdbi().useHandle(h -> h.createUpdate("""
-                INSERT INTO campaign (id, tenant_id, name, status, created_at, updated_at)
-                VALUES (:id, :t, 'test', :status, :now, :now)""").bind("id", id).bind("t", tenantId)
+                INSERT INTO campaign (id, tenant_id, name, status, expanded, created_at, updated_at)
+                VALUES (:id, :t, 'test', :status, TRUE, :now, :now)""").bind("id", id).bind("t", tenantId)
                 .bind("status", status).bind("now", Instant.now()).execute());
         return id;
     }
