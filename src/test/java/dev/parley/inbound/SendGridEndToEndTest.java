@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.parley.simulator.Simulator;
 import dev.parley.simulator.SimulatorOptions;
 import dev.parley.testing.Databases;
+import dev.parley.testing.Eventually;
 import dev.parley.testing.Http;
 import dev.parley.testing.TestDatabase;
 import dev.parley.testing.TestServer;
@@ -13,12 +14,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
@@ -82,19 +80,6 @@ class SendGridEndToEndTest {
         server.close();
     }
 
-    private static <T> T eventually(Supplier<T> read, Predicate<T> done) {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
-        T value;
-        do {
-            value = read.get();
-            if (done.test(value)) {
-                return value;
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(25_000_000L);
-        } while (Instant.now().isBefore(deadline));
-        throw new AssertionError("not reached: " + value);
-    }
-
     @Test
     void signedEventsDeliverOrBounceEachMessageExactlyOnce() {
         List<String> ids = new java.util.ArrayList<>();
@@ -104,7 +89,7 @@ class SendGridEndToEndTest {
             assertThat(r.status()).as(r.body()).isEqualTo(202);
             ids.add(r.json().get("id").asText());
         }
-        List<JsonNode> done = ids.stream().map(id -> eventually(() -> http.get("/v1/messages/" + id).bearer(owner).send().json(),
+        List<JsonNode> done = ids.stream().map(id -> Eventually.until(() -> http.get("/v1/messages/" + id).bearer(owner).send().json(),
                 m -> List.of("delivered", "undelivered").contains(m.get("status").asText()))).toList();
         long delivered = done.stream().filter(m -> m.get("status").asText().equals("delivered")).count();
         assertThat(delivered).as("about half delivered at --delivered-rate 0.5").isBetween(3L, 17L);
@@ -118,7 +103,7 @@ class SendGridEndToEndTest {
         Http.Response r = http.post("/v1/messages").bearer(owner).json(Map.of("channel", "email", "to", "forged@example.com",
                 "content", Map.of("subject", "Hi", "text", "x"))).send();
         String id = r.json().get("id").asText();
-        JsonNode m = eventually(() -> http.get("/v1/messages/" + id).bearer(owner).send().json(),
+        JsonNode m = Eventually.until(() -> http.get("/v1/messages/" + id).bearer(owner).send().json(),
                 j -> List.of("delivered", "undelivered").contains(j.get("status").asText()));
         String pmid = m.get("providerMessageId").asText();
         String body = "[{\"event\":\"bounce\",\"sg_message_id\":\"" + pmid + ".filter0001\",\"email\":\"forged@example.com\",\"timestamp\":"

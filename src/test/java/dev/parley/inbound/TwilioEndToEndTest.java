@@ -7,6 +7,7 @@ import dev.parley.simulator.LedgerEntry;
 import dev.parley.simulator.Simulator;
 import dev.parley.simulator.SimulatorOptions;
 import dev.parley.testing.Databases;
+import dev.parley.testing.Eventually;
 import dev.parley.testing.Http;
 import dev.parley.testing.TestDatabase;
 import dev.parley.testing.TestServer;
@@ -14,12 +15,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
@@ -72,19 +69,6 @@ class TwilioEndToEndTest {
         server.close();
     }
 
-    private static <T> T eventually(Supplier<T> read, Predicate<T> done) {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
-        T value;
-        do {
-            value = read.get();
-            if (done.test(value)) {
-                return value;
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(25_000_000L);
-        } while (Instant.now().isBefore(deadline));
-        throw new AssertionError("not reached: " + value);
-    }
-
     @Test
     void aReplyStopSuppressesTheSenderConfirmsOnceAndBlocksLaterSends() {
         String phone = "+447911123555";
@@ -97,12 +81,12 @@ class TwilioEndToEndTest {
         assertThat(sent.status()).as(sent.body()).isEqualTo(202);
         String id = sent.json().get("id").asText();
 
-        JsonNode delivered = eventually(() -> http.get("/v1/messages/" + id).bearer(owner).send().json(),
+        JsonNode delivered = Eventually.until(() -> http.get("/v1/messages/" + id).bearer(owner).send().json(),
                 m -> m.get("status").asText().equals("delivered"));
         assertThat(delivered.get("providerMessageId").asText()).startsWith("SM");
         assertThat(delivered.get("events").findValuesAsText("type")).contains("sent", "receipt");
 
-        JsonNode inbound = eventually(() -> http.get("/v1/inbound?contactId=" + contactId).bearer(owner).send().json().get("data"),
+        JsonNode inbound = Eventually.until(() -> http.get("/v1/inbound?contactId=" + contactId).bearer(owner).send().json().get("data"),
                 d -> d.size() >= 1);
         assertThat(inbound.get(0).get("keyword").asText()).isEqualTo("STOP");
         assertThat(inbound.get(0).get("from").asText()).isEqualTo(phone);
@@ -115,16 +99,16 @@ class TwilioEndToEndTest {
 
         // The confirmation goes out once, through Twilio, to the suppressed number; the simulator answers it with
         // another "stop", which is stored but not confirmed again.
-        List<LedgerEntry> toPhone = eventually(() -> simulator.ledger().entries().stream().filter(e -> e.to().equals(phone)).toList(),
+        List<LedgerEntry> toPhone = Eventually.until(() -> simulator.ledger().entries().stream().filter(e -> e.to().equals(phone)).toList(),
                 l -> l.size() >= 2);
-        eventually(() -> http.get("/v1/inbound?contactId=" + contactId).bearer(owner).send().json().get("data"), d -> d.size() >= 2);
+        Eventually.until(() -> http.get("/v1/inbound?contactId=" + contactId).bearer(owner).send().json().get("data"), d -> d.size() >= 2);
         assertThat(simulator.ledger().entries().stream().filter(e -> e.to().equals(phone)).count()).isEqualTo(2);
         assertThat(toPhone).hasSize(2);
 
         Http.Response later = http.post("/v1/messages").bearer(owner)
                 .json(Map.of("channel", "sms", "to", phone, "content", Map.of("text", "One more offer"))).send();
         String laterId = later.json().get("id").asText();
-        JsonNode blocked = eventually(() -> http.get("/v1/messages/" + laterId).bearer(owner).send().json(),
+        JsonNode blocked = Eventually.until(() -> http.get("/v1/messages/" + laterId).bearer(owner).send().json(),
                 m -> !List.of("queued", "sending").contains(m.get("status").asText()));
         assertThat(blocked.get("status").asText()).isEqualTo("suppressed");
         assertThat(simulator.ledger().entries().stream().filter(e -> e.to().equals(phone)).count()).isEqualTo(2);
