@@ -7,6 +7,6 @@ import picocli.CommandLine.Command;
  * ({@link Machine}); the figures go into {@code docs/performance.md} with the command that made them.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Run a benchmark and print its figures.",
-        subcommands = {DeliveryBench.class, ImportBench.class, LaunchBench.class})
+        subcommands = {DeliveryBench.class, ImportBench.class, LaunchBench.class, CampaignBench.class})
 public final class BenchCommand {
 }

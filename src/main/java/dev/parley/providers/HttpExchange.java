@@ -22,6 +22,12 @@ import java.util.concurrent.TimeoutException;
  */
 final class HttpExchange implements AutoCloseable {
     static final int MAX_ANSWER_BYTES = 64 * 1024;
+    /**
+     * Requests in flight per account, for adapters without a {@code maxConnections} setting. Each concurrent
+     * request is a connection of its own, and a burst of hundreds at once overflows a server's accept queue
+     * (refused connections, then an open circuit); beyond this many a send waits for a free one.
+     */
+    static final int DEFAULT_CONNECTIONS = 64;
     /** Lets the JDK's request timeout, which names the phase, fire before the overall bound. */
     private static final long GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
@@ -35,11 +41,13 @@ final class HttpExchange implements AutoCloseable {
     private final HttpAnswers answers;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final HttpClient client;
+    private final java.util.concurrent.Semaphore connections;
 
     /** Reads {@code timeoutMs} and {@code connectTimeoutMs} from the account's config. */
     HttpExchange(ProviderConfig config, Clock clock) {
         this.timeout = Duration.ofMillis(config.integer("timeoutMs"));
         this.answers = new HttpAnswers(clock);
+        this.connections = new java.util.concurrent.Semaphore((int) config.integer("maxConnections", DEFAULT_CONNECTIONS), true);
         this.client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofMillis(config.integer("connectTimeoutMs")))
@@ -58,6 +66,18 @@ final class HttpExchange implements AutoCloseable {
 
     /** Sends {@code request} (built with {@link #timeout()}) and reads the answer, or classifies the failure. */
     SendResult send(HttpRequest request, Reading reading) throws InterruptedException {
+        if (!connections.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            return new SendResult.Rejected(SendResult.ErrorClass.TRANSIENT, "busy",
+                    "every connection to the provider stayed busy for " + timeout.toMillis() + " ms; not sent", null);
+        }
+        try {
+            return exchange(request, reading);
+        } finally {
+            connections.release();
+        }
+    }
+
+    private SendResult exchange(HttpRequest request, Reading reading) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos() + GRACE_NANOS;
         CompletableFuture<HttpResponse<BoundedBody.Body>> exchange =
                 client.sendAsync(request, info -> new BoundedBody(MAX_ANSWER_BYTES));

@@ -20,7 +20,8 @@ public final class HttpProvider implements Provider {
             ConfigField.headerName("authHeader", "Authorization"),
             ConfigField.secret("authValue", 4096),
             ConfigField.integer("timeoutMs", 10_000, 1, 120_000),
-            ConfigField.integer("connectTimeoutMs", 2_000, 1, 60_000));
+            ConfigField.integer("connectTimeoutMs", 2_000, 1, 60_000),
+            ConfigField.integer("maxConnections", HttpExchange.DEFAULT_CONNECTIONS, 1, 10_000));
 
     /** The JSON body every endpoint receives. */
     record Payload(String id, String tenantId, String channel, String to, String from, String subject,

@@ -62,6 +62,12 @@ final class ProviderConfig {
         return ((Number) values.get(name)).longValue();
     }
 
+    /** An integer setting, or {@code fallback} for a type that does not declare it. */
+    long integer(String name, long fallback) {
+        Object v = values.get(name);
+        return v == null ? fallback : ((Number) v).longValue();
+    }
+
     double rate(String name) {
         return ((Number) values.get(name)).doubleValue();
     }

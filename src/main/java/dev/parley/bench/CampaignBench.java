@@ -1,0 +1,131 @@
+package dev.parley.bench;
+
+import dev.parley.app.Config;
+import dev.parley.app.Parley;
+import dev.parley.campaigns.Campaign;
+import dev.parley.campaigns.CampaignInput;
+import dev.parley.core.Json;
+import dev.parley.db.TenantHandle;
+import dev.parley.simulator.LedgerSummary;
+import dev.parley.simulator.Simulator;
+import dev.parley.simulator.SimulatorOptions;
+import dev.parley.templates.Content;
+import dev.parley.tenancy.AuditLog;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import org.jdbi.v3.core.Jdbi;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code parley bench campaign}: a campaign end to end on PostgreSQL — a list of {@code --recipients}
+ * contacts, one SMS campaign launched over it, delivered by this node's engine through the {@code http}
+ * provider to a stand-alone simulator (in this process, over loopback HTTP) — timed from launch to
+ * {@code completed}, and judged by the simulator's ledger: every recipient once, no duplicates.
+ */
+@Command(name = "campaign", mixinStandardHelpOptions = true,
+        description = "Benchmark a campaign end to end through the simulator on PostgreSQL.")
+public final class CampaignBench implements Callable<Integer> {
+    @Option(names = "--recipients", defaultValue = "100000", description = "Contacts in the audience (default ${DEFAULT-VALUE}).")
+    int recipients;
+
+    @Option(names = "--latency-ms", defaultValue = "0", description = "The simulator's answer latency (default ${DEFAULT-VALUE}).")
+    long latencyMs;
+
+    @Option(names = "--db-url", defaultValue = "jdbc:postgresql://127.0.0.1:5432/postgres",
+            description = "PostgreSQL to measure on; a fresh schema is made and dropped (default ${DEFAULT-VALUE}).")
+    String dbUrl;
+
+    @Option(names = "--db-user", defaultValue = "postgres", description = "PostgreSQL user.")
+    String dbUser;
+
+    @Option(names = "--db-password", defaultValue = "", description = "PostgreSQL password.")
+    String dbPassword;
+
+    @Override
+    public Integer call() throws Exception {
+        String schema = "bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (Connection c = DriverManager.getConnection(dbUrl, dbUser, dbPassword)) {
+            c.createStatement().execute("CREATE SCHEMA " + schema);
+        }
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("parley-bench-campaign-");
+        Map<String, String> settings = new HashMap<>();
+        settings.put("PARLEY_DATA_DIR", dir.toString());
+        settings.put("PARLEY_DB_URL", dbUrl + (dbUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema);
+        settings.put("PARLEY_DB_USER", dbUser);
+        settings.put("PARLEY_DB_PASSWORD", dbPassword);
+        settings.put("PARLEY_SECRET", "bench-secret-bench-secret-bench-secret-0123");
+        settings.put("PARLEY_PORT", "0");
+        settings.put("PARLEY_HOST", "127.0.0.1");
+        try (Simulator simulator = Simulator.start(SimulatorOptions.defaults().withPort(0).withLatency(latencyMs, 0));
+             Parley parley = Parley.serve(Config.resolve(settings, Map.of()))) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("benchmark", "campaign");
+            out.put("recipients", recipients);
+            out.put("providerLatencyMs", latencyMs);
+            out.putAll(run(parley, simulator));
+            out.put("machine", Machine.describe());
+            System.out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(out));
+            return 0;
+        } finally {
+            try (Connection c = DriverManager.getConnection(dbUrl, dbUser, dbPassword)) {
+                c.createStatement().execute("DROP SCHEMA " + schema + " CASCADE");
+            }
+            try (var files = java.nio.file.Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private Map<String, Object> run(Parley parley, Simulator simulator) throws InterruptedException {
+        Jdbi jdbi = parley.database().jdbi();
+        String tenant = parley.tenants().create("Bench", "bench-" + UUID.randomUUID() + "@bench.test", null,
+                AuditLog.Actor.system("bench")).tenantId();
+        String list = LaunchBench.audience(jdbi, tenant, recipients);
+        String provider = LaunchBench.provider(jdbi, tenant, "sms");
+        jdbi.useHandle(h -> h.createUpdate("UPDATE provider SET type = 'http', config_json = :config WHERE id = :id")
+                .bind("config", Json.write(Map.of("url", "http://127.0.0.1:" + simulator.port() + "/send")))
+                .bind("id", provider).execute());
+        Campaign draft = jdbi.inTransaction(h -> parley.campaigns().create(new TenantHandle(h, tenant), new CampaignInput(
+                "Bench campaign", "sms", new CampaignInput.Audience(List.of(list), List.of()), null,
+                new Content(null, "Hi {{ firstName | \"there\" }}, our spring sale starts today: 20% off with code SPRING.", null),
+                "Parley", null, null, null, null, List.of("bench"), false), "bench"));
+        long cpu0 = Machine.processCpuMillis();
+        long t0 = System.nanoTime();
+        jdbi.useTransaction(h -> parley.campaigns().launch(new TenantHandle(h, tenant), draft.id()));
+        parley.campaignRunner().nudge();
+        Campaign c;
+        Instant deadline = Instant.now().plusSeconds(1800);
+        long lastReport = System.nanoTime();
+        do {
+            Thread.sleep(100);
+            c = jdbi.withHandle(h -> parley.campaigns().get(new TenantHandle(h, tenant), draft.id()));
+            if (System.nanoTime() - lastReport > 5_000_000_000L) {
+                lastReport = System.nanoTime();
+                System.err.printf("campaign %s: %s%n", c.status(), Json.write(c.progress()));
+            }
+        } while (!c.status().equals("completed") && Instant.now().isBefore(deadline));
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        double cpu = (Machine.processCpuMillis() - cpu0) / 1000.0;
+        LedgerSummary judged = simulator.ledger().summary();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("database", parley.database().dialect().displayName());
+        m.put("status", c.status());
+        m.put("launchToCompletedSeconds", Math.round(seconds * 100) / 100.0);
+        m.put("messagesPerSecond", Math.round(c.progress().sent() / seconds));
+        m.put("sent", c.progress().sent());
+        m.put("simulatorAccepted", judged.accepted());
+        m.put("simulatorDistinct", judged.distinctIds());
+        m.put("simulatorDuplicates", judged.duplicateIds().count());
+        m.put("processCpuSeconds", cpu);
+        m.put("progress", c.progress());
+        return m;
+    }
+}
