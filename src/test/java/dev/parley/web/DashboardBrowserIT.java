@@ -261,23 +261,37 @@ class DashboardBrowserIT {
     }
 
     long number(String id) {
-        return Long.parseLong(browser.driver().findElement(By.id(id)).getText().trim());
+        return fresh(() -> Long.parseLong(browser.driver().findElement(By.id(id)).getText().trim()));
+    }
+
+    /** Reads the page again when a live update replaced the element between finding and reading it. */
+    static <T> T fresh(java.util.function.Supplier<T> read) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return read.get();
+            } catch (org.openqa.selenium.StaleElementReferenceException e) {
+                if (attempt == 10) {
+                    throw e;
+                }
+            }
+        }
     }
 
     void until(String what, java.util.function.BooleanSupplier condition) {
-        new WebDriverWait(browser.driver(), Duration.ofSeconds(30)).withMessage(what).until(d -> condition.getAsBoolean());
+        new WebDriverWait(browser.driver(), Duration.ofSeconds(30)).withMessage(what)
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> condition.getAsBoolean());
     }
 
     String campaignStatus() {
-        return browser.driver().findElement(By.id("campaign-status")).getAttribute("data-status");
+        return fresh(() -> browser.driver().findElement(By.id("campaign-status")).getAttribute("data-status"));
     }
 
     boolean enabled(String action) {
-        return browser.driver().findElement(By.id("campaign-" + action)).isEnabled();
+        return fresh(() -> browser.driver().findElement(By.id("campaign-" + action)).isEnabled());
     }
 
     long liveEvents() {
-        return Long.parseLong(browser.driver().findElement(By.id("campaign-live")).getAttribute("data-events"));
+        return fresh(() -> Long.parseLong(browser.driver().findElement(By.id("campaign-live")).getAttribute("data-events")));
     }
 
     @Test
