@@ -42,12 +42,19 @@ public final class Campaigns {
     private final Routing routing;
     private final Ledger ledger;
     private final CampaignStore store = new CampaignStore();
+    private final Preview preview;
 
     public Campaigns(Clock clock, Templates templates, Routing routing, Ledger ledger) {
         this.clock = clock;
         this.templates = templates;
         this.routing = routing;
         this.ledger = ledger;
+        this.preview = new Preview(ledger.dialect(), templates, routing);
+    }
+
+    /** What launching the campaign now would do: audience counts, the first message per variant, cost by route. */
+    public Preview.Answer preview(TenantHandle th, String id) {
+        return preview.preview(th, row(th, id));
     }
 
     /** Creates a draft campaign; {@code actor} is who did it (a user or key id). Throws {@link Failure.Invalid} naming the field. */
@@ -211,7 +218,8 @@ public final class Campaigns {
         CampaignInput d = r.definition();
         return new Campaign(r.id(), r.name(), r.channel(), r.status().wire(), d.audience(), d.templateId(), d.content(),
                 d.from(), d.sendWindow(), d.ratePerSecond(), d.guarantee(), d.validFor(), d.tags() == null ? List.of() : d.tags(),
-                Boolean.TRUE.equals(d.requireOptIn()), r.startAt(), r.startedAt(), r.completedAt(), r.createdAt(),
+                Boolean.TRUE.equals(d.requireOptIn()), d.variants() == null ? List.of() : d.variants(),
+                d.steps() == null ? List.of() : d.steps(), r.startAt(), r.startedAt(), r.completedAt(), r.createdAt(),
                 r.updatedAt(), null);
     }
 
@@ -228,8 +236,14 @@ public final class Campaigns {
             checkLists(th, checks, "audience.listIds", audience.listIds());
             checkLists(th, checks, "audience.excludeListIds", audience.excludeListIds());
         }
-        checks.check(in.templateId() == null || in.content() == null, "content", "invalid", "give templateId or content, not both");
-        checks.check(in.templateId() != null || in.content() != null, "templateId", "required", "templateId or content is required");
+        boolean hasVariants = in.variants() != null && !in.variants().isEmpty();
+        if (hasVariants) {
+            checks.check(in.templateId() == null && in.content() == null, "content", "invalid",
+                    "with variants, each variant has its content; give no templateId or content on the campaign");
+        } else {
+            checks.check(in.templateId() == null || in.content() == null, "content", "invalid", "give templateId or content, not both");
+            checks.check(in.templateId() != null || in.content() != null, "templateId", "required", "templateId or content is required");
+        }
         checks.maxLength("from", in.from(), 320);
         Guarantee guarantee = in.guarantee() == null ? Guarantee.AT_MOST_ONCE : Guarantee.parse(in.guarantee()).orElse(null);
         checks.check(guarantee != null, "guarantee", "invalid", "guarantee must be atMostOnce or atLeastOnce");
@@ -260,26 +274,107 @@ public final class Campaigns {
                 }
             }
         }
-        if (in.templateId() != null) {
-            if (!Ids.looksLike("tpl", in.templateId())) {
-                throw new Failure.Invalid("templateId", "invalid", "templateId is not a template id");
-            }
-            MessageTemplate t;
-            try {
-                t = templates.get(th, in.templateId());
-            } catch (Failure.NotFound e) {
-                throw new Failure.Invalid("templateId", "invalid", "no template " + in.templateId() + " in this tenant");
-            }
-            if (!t.channel().equals(in.channel())) {
-                throw new Failure.Invalid("templateId", "invalid", "the template is for " + t.channel() + ", the campaign for " + in.channel());
-            }
+        if (hasVariants) {
+            checkVariants(th, in.channel(), in.variants());
         } else {
-            Templates.checkContent(in.channel(), in.content(), "content.");
+            checkContent(th, in.channel(), in.templateId(), in.content(), "");
         }
+        List<CampaignInput.Step> steps = in.steps() == null || in.steps().isEmpty() ? null : checkSteps(th, in.channel(), in.steps());
         return new CampaignInput(in.name().strip(), in.channel(), new CampaignInput.Audience(List.copyOf(audience.listIds()),
                 audience.excludeListIds() == null ? List.of() : List.copyOf(audience.excludeListIds())), in.templateId(),
                 in.content(), in.from(), in.sendWindow(), in.ratePerSecond(), guarantee.wire(), in.validFor(),
-                in.tags() == null ? List.of() : in.tags(), Boolean.TRUE.equals(in.requireOptIn()));
+                in.tags() == null ? List.of() : in.tags(), Boolean.TRUE.equals(in.requireOptIn()),
+                hasVariants ? List.copyOf(in.variants()) : null, steps);
+    }
+
+    /** A template of the tenant on {@code channel}, or inline content that parses; errors name {@code prefix + field}. */
+    private void checkContent(TenantHandle th, String channel, String templateId, dev.parley.templates.Content content,
+                              String prefix) {
+        if (templateId != null && content != null) {
+            throw new Failure.Invalid(prefix + "content", "invalid", "give templateId or content, not both");
+        }
+        if (templateId == null && content == null) {
+            throw new Failure.Invalid(prefix + "templateId", "required", "templateId or content is required");
+        }
+        if (templateId != null) {
+            if (!Ids.looksLike("tpl", templateId)) {
+                throw new Failure.Invalid(prefix + "templateId", "invalid", "templateId is not a template id");
+            }
+            MessageTemplate t;
+            try {
+                t = templates.get(th, templateId);
+            } catch (Failure.NotFound e) {
+                throw new Failure.Invalid(prefix + "templateId", "invalid", "no template " + templateId + " in this tenant");
+            }
+            if (!t.channel().equals(channel)) {
+                throw new Failure.Invalid(prefix + "templateId", "invalid", "the template is for " + t.channel() + ", not " + channel);
+            }
+        } else {
+            Templates.checkContent(channel, content, prefix + "content.");
+        }
+    }
+
+    /** 2 to 5 variants with unique names and whole weights summing to 100, each with valid content. */
+    private void checkVariants(TenantHandle th, String channel, List<CampaignInput.Variant> variants) {
+        if (variants.size() < Variants.MIN || variants.size() > Variants.MAX) {
+            throw new Failure.Invalid("variants", "invalid", "give 2 to 5 variants");
+        }
+        Set<String> names = new HashSet<>();
+        int sum = 0;
+        for (int i = 0; i < variants.size(); i++) {
+            CampaignInput.Variant v = variants.get(i);
+            String at = "variants[" + i + "].";
+            if (v == null || v.name() == null || v.name().isBlank() || v.name().length() > Variants.NAME_MAX || v.name().equals("-")) {
+                throw new Failure.Invalid(at + "name", "invalid", "each variant needs a name of 1 to 40 characters");
+            }
+            if (!names.add(v.name())) {
+                throw new Failure.Invalid(at + "name", "invalid", "variant names must be unique; " + v.name() + " is repeated");
+            }
+            if (v.weight() == null || v.weight() < 1 || v.weight() > 99) {
+                throw new Failure.Invalid(at + "weight", "range", "weight must be a whole percentage from 1 to 99");
+            }
+            sum += v.weight();
+            checkContent(th, channel, v.templateId(), v.content(), at);
+        }
+        if (sum != 100) {
+            throw new Failure.Invalid("variants", "invalid", "variant weights must sum to 100, not " + sum);
+        }
+    }
+
+    /** At most 10 steps, each with a positive wait, a known condition, a channel and valid content. */
+    private List<CampaignInput.Step> checkSteps(TenantHandle th, String channel, List<CampaignInput.Step> steps) {
+        if (steps.size() > Sequence.MAX_STEPS) {
+            throw new Failure.Invalid("steps", "invalid", "a campaign has at most " + Sequence.MAX_STEPS + " follow-up steps");
+        }
+        List<CampaignInput.Step> clean = new java.util.ArrayList<>();
+        for (int i = 0; i < steps.size(); i++) {
+            CampaignInput.Step s = steps.get(i);
+            String at = "steps[" + i + "].";
+            if (s == null || s.after() == null) {
+                throw new Failure.Invalid(at + "after", "required", "after is required: an ISO 8601 duration such as P2D");
+            }
+            Duration after;
+            try {
+                after = Duration.parse(s.after());
+            } catch (DateTimeParseException e) {
+                throw new Failure.Invalid(at + "after", "invalid", "after must be an ISO 8601 duration such as P2D or PT6H");
+            }
+            if (after.isNegative() || after.isZero() || after.compareTo(Sequence.MAX_WAIT) > 0) {
+                throw new Failure.Invalid(at + "after", "range", "after must be more than 0 and at most 90 days");
+            }
+            String when = s.when() == null ? "always" : s.when();
+            if (!Sequence.CONDITIONS.contains(when)) {
+                throw new Failure.Invalid(at + "when", "invalid", "when must be one of " + String.join(", ", Sequence.CONDITIONS));
+            }
+            String stepChannel = s.channel() == null ? channel : s.channel();
+            if (!Templates.CHANNELS.contains(stepChannel)) {
+                throw new Failure.Invalid(at + "channel", "invalid", "channel must be sms or email");
+            }
+            checkContent(th, stepChannel, s.templateId(), s.content(), at);
+            clean.add(new CampaignInput.Step(s.after(), when, stepChannel, s.templateId(), s.content(),
+                    Boolean.TRUE.equals(s.stopOnReply())));
+        }
+        return List.copyOf(clean);
     }
 
     private static void checkLists(TenantHandle th, Checks checks, String field, List<String> ids) {
