@@ -25,7 +25,8 @@ import java.util.Optional;
  * grouped by the part of their address the price list can tell apart (the first characters of a phone, as
  * many as its longest prefix; an email's domain), and each group is routed once.
  *
- * <p>What a reader could get wrong: the sample is the eligible member with the lowest contact id, and SMS
+ * <p>What a reader could get wrong: the sample is the eligible member with the lowest contact id among the
+ * first {@link #SAMPLE_FROM} members (none eligible there: the content rendered without a contact), and SMS
  * segments (and so the SMS cost) are measured on that one rendering; a template whose variables make some
  * recipients' texts longer costs more than estimated. Follow-up steps are not previewed.
  */
@@ -96,21 +97,24 @@ public final class Preview {
         return costs(th, channel, counts, variants, eligibleByKey);
     }
 
+    /** The sample is the first eligible of this many members in contact id order (none: rendered without a contact). */
+    static final int SAMPLE_FROM = 100;
+
     private static final String MEMBERS = "SELECT DISTINCT contact_id FROM list_member WHERE tenant_id = :tenant AND list_id IN (<lists>)";
 
     /** Each variant's first message rendered for the sample contact. */
     private List<VariantPreview> variants(TenantHandle th, CampaignStore.Row row, String exclusion, List<String> excluded) {
         CampaignInput d = row.definition();
         var q = th.query("SELECT a.contact_id, " + Audience.verdict(dialect, row.channel(), exclusion) + " AS verdict, "
-                        + Expansion.MEMBER_COLUMNS + " FROM (" + MEMBERS + ") a JOIN contact c ON c.id = a.contact_id"
-                        + " AND c.tenant_id = :tenant WHERE " + Audience.verdict(dialect, row.channel(), exclusion)
-                        + " = '" + Audience.ELIGIBLE + "' ORDER BY a.contact_id LIMIT 1")
+                        + Expansion.MEMBER_COLUMNS + " FROM (" + MEMBERS + " ORDER BY contact_id LIMIT " + SAMPLE_FROM + ") a"
+                        + " JOIN contact c ON c.id = a.contact_id AND c.tenant_id = :tenant ORDER BY a.contact_id")
                 .bindList("lists", d.audience().listIds());
         Audience.bind(q, row.channel(), Boolean.TRUE.equals(d.requireOptIn()));
         if (!excluded.isEmpty()) {
             q.bindList("excluded", excluded);
         }
-        Optional<Expansion.Member> sample = q.map((rs, c) -> Expansion.member(rs)).findOne();
+        Optional<Expansion.Member> sample = q.map((rs, c) -> Expansion.member(rs)).stream()
+                .filter(m -> m.verdict().equals(Audience.ELIGIBLE)).findFirst();
         Expansion.Part part = Expansion.Part.first(row);
         List<VariantPreview> out = new ArrayList<>();
         for (int i = 0; i < part.contents().size(); i++) {
