@@ -26,8 +26,9 @@ import org.jdbi.v3.core.Jdbi;
  * due, not later: a message delivered after that moment was "not delivered" for the step. {@code sent} (a
  * provider accepted it, no receipt says otherwise) counts as delivered; {@code notDelivered} means
  * {@code undelivered}, {@code failed}, {@code expired} or {@code unknown}. A reply is an inbound message from
- * the contact received after the previous step's message was sent (for {@code stopOnReply}: after the
- * campaign's first message was sent).
+ * the contact received after the previous step's message fell due (for {@code stopOnReply}: after the
+ * campaign's first message fell due); due, not sent, because a quick reply can arrive before the send's
+ * answer is read and its time written.
  */
 final class Sequence {
     static final int MAX_STEPS = 10;
@@ -87,17 +88,17 @@ final class Sequence {
         String sentAt = "COALESCE(p.sent_at, p.updated_at)";
         String replied = "EXISTS (SELECT 1 FROM inbound_message i WHERE i.tenant_id = :tenant AND i.contact_id = p.contact_id"
                 + " AND i.received_at > %s)";
-        String firstSentAt = "(SELECT COALESCE(f.sent_at, f.updated_at) FROM message f WHERE f.campaign_id = p.campaign_id"
+        String firstDueAt = "(SELECT f.due_at FROM message f WHERE f.campaign_id = p.campaign_id"
                 + " AND f.contact_id = p.contact_id AND f.step = 0)";
         String clicked = "EXISTS (SELECT 1 FROM message_event e WHERE e.message_id = p.id AND e.type = 'clicked')";
         String condition = switch (step.when()) {
-            case "notReplied" -> "NOT " + replied.formatted(sentAt);
+            case "notReplied" -> "NOT " + replied.formatted("p.due_at");
             case "notDelivered" -> "p.status IN ('undelivered', 'failed', 'expired', 'unknown')";
             case "clicked" -> clicked;
             case "notClicked" -> "NOT " + clicked;
             default -> "TRUE";
         };
-        String stop = Boolean.TRUE.equals(step.stopOnReply()) ? replied.formatted(firstSentAt) : "FALSE";
+        String stop = Boolean.TRUE.equals(step.stopOnReply()) ? replied.formatted(firstDueAt) : "FALSE";
         String decision = "CASE WHEN p.status IN " + NEVER_SENT + " THEN 'skipped' WHEN " + stop + " THEN 'stopped'"
                 + " WHEN " + condition + " THEN 'created' ELSE 'skipped' END";
         var q = th.query("SELECT p.contact_id, " + Audience.verdict(dialect, step.channel(), "FALSE") + ", "

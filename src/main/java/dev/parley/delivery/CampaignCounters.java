@@ -80,6 +80,17 @@ public final class CampaignCounters {
                 .execute();
     }
 
+    /** As {@link #engagement(Handle, Dialect, String, String, List)}, the dialect read from the handle's connection. */
+    public static void engagement(Handle h, String messageId, String counter, List<String> priorTypes) {
+        String url;
+        try {
+            url = h.getConnection().getMetaData().getURL();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("could not read the database URL to count an engagement of " + messageId, e);
+        }
+        engagement(h, Dialect.fromJdbcUrl(url), messageId, counter, priorTypes);
+    }
+
     /**
      * Counts an engagement ({@code opened}, {@code clicked}, {@code replied}, {@code optedOut}) of a campaign's
      * message with its campaign, variant and step, once per message and counter: {@code priorTypes} are the

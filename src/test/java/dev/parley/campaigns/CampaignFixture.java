@@ -16,15 +16,21 @@ import java.util.function.Predicate;
 final class CampaignFixture {
     final TestServer server;
     final Http http;
-    final String owner;
+    String owner;
+    private final String email;
     private int serial;
 
     CampaignFixture(TestServer server, String tenant) {
         this.server = server;
         this.http = server.http();
-        String email = "owner@" + tenant.toLowerCase(java.util.Locale.ROOT) + ".test";
+        email = "owner@" + tenant.toLowerCase(java.util.Locale.ROOT) + ".test";
         server.tenant(tenant, email, "campaign-password");
         this.owner = server.login(email, "campaign-password");
+    }
+
+    /** Logs in again: after a test moved the clock past the session's lifetime. */
+    void relogin() {
+        owner = server.login(email, "campaign-password");
     }
 
     String provider(String name, String channel, Map<String, Object> config) {

@@ -1,0 +1,158 @@
+package dev.parley.campaigns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.parley.simulator.Simulator;
+import dev.parley.simulator.SimulatorOptions;
+import dev.parley.testing.Databases;
+import dev.parley.testing.MovableClock;
+import dev.parley.testing.TestDatabase;
+import dev.parley.testing.TestServer;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ArgumentsSource;
+
+/**
+ * Sequences and reply counters, on H2 and PostgreSQL, through the real {@code twilio} adapter against the
+ * simulator's Twilio dialect: it delivers about half the messages (signed status callbacks) and replies to
+ * about half (signed inbound webhooks). The clock is moved, never waited for: a step's wait passes when the
+ * test moves the clock past it.
+ */
+@ParameterizedClass
+@ArgumentsSource(Databases.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CampaignSequenceTest {
+    private static final String SID = "AC" + "0123456789abcdef".repeat(2);
+    private static final String TOKEN = "twilio-auth-token-for-tests";
+
+    @Parameter
+    TestDatabase.Kind kind;
+
+    TestServer server;
+    Simulator simulator;
+    MovableClock clock;
+    CampaignFixture f;
+    int serial;
+
+    @BeforeParameterizedClassInvocation
+    void start(TestDatabase.Kind kind) {
+        clock = new MovableClock();
+        server = TestServer.start(kind, Map.of(), clock);
+        f = new CampaignFixture(server, "Sequencer");
+        SimulatorOptions d = SimulatorOptions.defaults();
+        simulator = Simulator.start(new SimulatorOptions(d.host(), 0, 0, 0, 0, 0, d.timeoutMs(), 0, 7, null, 0.5, 0.5,
+                "Tell me more", null));
+        f.provider("twilio", "twilio", "sms", Map.of("accountSid", SID, "authToken", TOKEN, "from", "+15005550006",
+                "baseUrl", "http://127.0.0.1:" + simulator.port()));
+    }
+
+    @AfterParameterizedClassInvocation
+    void stop() {
+        simulator.close();
+        server.close();
+    }
+
+    private List<String> contacts(String listId, int n) {
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ids.add(f.contact(Map.of("phone", "+4474009" + String.format("%05d", serial++))));
+        }
+        f.members(listId, ids);
+        return ids;
+    }
+
+    /** Contact ids of the campaign's rows of {@code step} whose status is one of {@code statuses} (all when empty). */
+    private Set<String> contactsAt(String campaignId, int step, String... statuses) {
+        return new HashSet<>(server.parley().database().jdbi().withHandle(h -> h.createQuery(
+                        "SELECT contact_id, status FROM message WHERE campaign_id = :id AND step = :step").bind("id", campaignId)
+                .bind("step", step).map((rs, c) -> new String[] {rs.getString(1), rs.getString(2)}).list().stream()
+                .filter(r -> statuses.length == 0 || List.of(statuses).contains(r[1])).map(r -> r[0]).toList()));
+    }
+
+    private Set<String> repliers(List<String> contactIds) {
+        return new HashSet<>(server.parley().database().jdbi().withHandle(h -> h.createQuery(
+                "SELECT DISTINCT contact_id FROM inbound_message WHERE contact_id IN (<ids>)").bindList("ids", contactIds)
+                .mapTo(String.class).list()));
+    }
+
+    @Test
+    void aStepForTheUndeliveredFiresOnlyAfterItsWaitAndOnlyForThem() {
+        String l = f.list("Seq");
+        List<String> audience = contacts(l, 30);
+        String id = f.draft(l, Map.of("steps", List.of(Map.of("after", "P1D", "when", "notDelivered",
+                "content", Map.of("text", "Did our message reach you?")))));
+        assertThat(f.act(id, "launch").status()).isEqualTo(200);
+        JsonNode settled = f.await(id, c -> {
+            JsonNode s0 = c.get("progress").get("steps").get(0);
+            return s0.get("delivered").asLong() + s0.get("undelivered").asLong() == 30;
+        });
+        Set<String> undelivered = contactsAt(id, 0, "undelivered");
+        assertThat(undelivered).as("the simulator delivers about half").isNotEmpty().hasSizeLessThan(30);
+        server.parley().campaignRunner().runOnce();
+        assertThat(contactsAt(id, 1)).as("nothing before the wait").isEmpty();
+        assertThat(settled.get("status").asText()).as("waiting for the step, not complete").isEqualTo("running");
+
+        clock.advance(Duration.ofDays(1).plusMinutes(1));
+        f.relogin();
+        JsonNode done = f.await(id, c -> c.get("status").asText().equals("completed"));
+        assertThat(contactsAt(id, 1)).as("step 1 went to exactly the undelivered").isEqualTo(undelivered);
+        JsonNode step1 = done.get("progress").get("steps").get(1);
+        assertThat(step1.get("total").asLong()).isEqualTo(undelivered.size());
+        assertThat(step1.get("skipped").asLong()).isEqualTo(30 - undelivered.size());
+        assertThat(done.get("progress").get("total").asLong()).isEqualTo(30 + undelivered.size());
+        assertThat(audience).hasSize(30);
+    }
+
+    @Test
+    void repliesAreCountedOnceAndAReplyStopsTheNextStep() {
+        String l = f.list("Replies");
+        List<String> audience = contacts(l, 30);
+        String id = f.draft(l, Map.of("steps", List.of(Map.of("after", "PT6H", "when", "always", "stopOnReply", true,
+                "content", Map.of("text", "Last chance")))));
+        assertThat(f.act(id, "launch").status()).isEqualTo(200);
+        f.await(id, c -> {
+            JsonNode s0 = c.get("progress").get("steps").get(0);
+            return s0.get("delivered").asLong() + s0.get("undelivered").asLong() == 30;
+        });
+        Set<String> repliers = awaitReplies(audience);
+        JsonNode counted = f.await(id, c -> c.get("progress").get("replied").asLong() == repliers.size());
+        assertThat(counted.get("progress").get("steps").get(0).get("replied").asLong()).isEqualTo(repliers.size());
+
+        clock.advance(Duration.ofHours(6).plusMinutes(1));
+        f.relogin();
+        JsonNode done = f.await(id, c -> c.get("status").asText().equals("completed"));
+        Set<String> stepped = contactsAt(id, 1);
+        Set<String> expected = new HashSet<>(audience);
+        expected.removeAll(repliers);
+        assertThat(stepped).as("everyone who did not reply, no one who did").isEqualTo(expected);
+        assertThat(done.get("progress").get("steps").get(1).get("stopped").asLong()).isEqualTo(repliers.size());
+    }
+
+    /** The contacts who replied, once the simulator's replies stop arriving (their number holds for a moment). */
+    private Set<String> awaitReplies(List<String> audience) {
+        java.time.Instant deadline = java.time.Instant.now().plusSeconds(20);
+        Set<String> last = repliers(audience);
+        java.time.Instant stableSince = java.time.Instant.now();
+        while (java.time.Instant.now().isBefore(deadline)) {
+            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
+            Set<String> now = repliers(audience);
+            if (!now.equals(last)) {
+                last = now;
+                stableSince = java.time.Instant.now();
+            } else if (!now.isEmpty() && java.time.Instant.now().isAfter(stableSince.plusMillis(500))) {
+                return now;
+            }
+        }
+        throw new AssertionError("replies did not settle: " + last);
+    }
+}
