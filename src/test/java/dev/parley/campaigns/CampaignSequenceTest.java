@@ -114,7 +114,7 @@ class CampaignSequenceTest {
     }
 
     @Test
-    void repliesAreCountedOnceAndAReplyStopsTheNextStep() {
+    void repliesAreCountedAndAReplyStopsTheNextStep() {
         String l = f.list("Replies");
         List<String> audience = contacts(l, 30);
         String id = f.draft(l, Map.of("steps", List.of(Map.of("after", "PT6H", "when", "always", "stopOnReply", true,
