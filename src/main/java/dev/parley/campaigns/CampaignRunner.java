@@ -111,6 +111,7 @@ public final class CampaignRunner implements AutoCloseable {
                             start == null ? null : start.toInstant(), rs.getString(6).contains("\"sendWindow\":{"),
                             cost == null ? null : cost.toInstant(), stepCount(rs.getString(6)));
                 }).list());
+        stepsCheckedAt.keySet().retainAll(active.stream().map(Active::id).toList());
         boolean more = false;
         for (Active a : active) {
             switch (a.status()) {

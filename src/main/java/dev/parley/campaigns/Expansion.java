@@ -217,6 +217,8 @@ final class Expansion {
         String channel = part.channel();
         Map<ZoneId, Opening> openings = new HashMap<>();
         Map<CampaignCounters.Key, Map<String, Long>> deltas = new TreeMap<>();
+        // The campaign's sender is for its own channel; a step on another channel uses that provider's default.
+        String from = channel.equals(row.channel()) ? row.definition().from() : null;
         Handle h = th.raw();
         BulkInsert messages = dialect.bulkInsert(h, "message", MESSAGE_COLUMNS);
         BulkInsert events = dialect.bulkInsert(h, "message_event", EVENT_COLUMNS);
@@ -247,7 +249,7 @@ final class Expansion {
             counters.merge(status, 1L, Long::sum);
             String id = Ids.next("msg", clock);
             messages.add(id, row.tenantId(), row.id(), part.step(), part.variantName(variant), m.contactId(), channel, to,
-                    row.definition().from(), r == null ? null : r.subject(), r == null ? null : r.text(), r == null ? null : r.html(),
+                    from, r == null ? null : r.subject(), r == null ? null : r.text(), r == null ? null : r.html(),
                     status, row.definition().guarantee(), CAMPAIGN_PRIORITY, opening.due(),
                     plan.validFor() == null ? null : opening.due().plus(plan.validFor()), 0, Backoff.DEFAULT_MAX_ATTEMPTS,
                     route.provider().id(), route.fallbacks().isEmpty() ? null : String.join(",", route.fallbacks()), blocked,

@@ -145,6 +145,25 @@ class CampaignPreviewTest {
     }
 
     @Test
+    void anEmailPreviewRendersEachVariantsSubjectForTheSampleAndCountsThoseWithoutAnEmail() {
+        String l = f.list("Mail");
+        String ada = f.contact(Map.of("email", "ada" + phones++ + "@example.com", "firstName", "Ada"));
+        f.members(l, List.of(ada, f.contact(Map.of("email", "bo" + phones++ + "@mail.example.org")),
+                f.contact(Map.of("phone", uk()))));
+        String id = f.draft(l, Map.of("channel", "email", "variants", List.of(
+                Map.of("name", "Plain", "weight", 60, "content", Map.of("subject", "News for {{ firstName }}", "text", "Hi")),
+                Map.of("name", "Bold", "weight", 40, "content", Map.of("subject", "BIG news, {{ firstName }}!", "text", "Hi")))));
+        JsonNode p = http.post("/v1/campaigns/" + id + "/preview").bearer(f.owner).send().json();
+        assertThat(p.get("audience").get("eligible").asLong()).as(p.toString()).isEqualTo(2);
+        assertThat(p.get("audience").get("missingAddress").asLong()).isEqualTo(1);
+        assertThat(p.get("variants").findValuesAsText("subject")).containsExactly("News for Ada", "BIG news, Ada!");
+        assertThat(p.get("variants").get(0).get("sms").isNull()).isTrue();
+        assertThat(p.get("variants").get(0).get("sampleContactId").asText()).isEqualTo(ada);
+        assertThat(p.get("costEstimate").isNull()).as("no email price list").isTrue();
+        assertThat(p.get("byRoute").get(0).get("recipients").asLong()).isEqualTo(2);
+    }
+
+    @Test
     void aSeventyThirtySplitLandsWithinAFewPercentAndPerVariantCountersAddUp() {
         String l = f.list("Split");
         List<String> contacts = f.bulkContacts(l, 1_000, "+4475", null);

@@ -92,12 +92,8 @@ class CampaignSequenceTest {
         String id = f.draft(l, Map.of("steps", List.of(Map.of("after", "P1D", "when", "notDelivered",
                 "content", Map.of("text", "Did our message reach you?")))));
         assertThat(f.act(id, "launch").status()).isEqualTo(200);
-        JsonNode settled = f.await(id, c -> {
-            JsonNode s0 = c.get("progress").get("steps").get(0);
-            return s0.get("delivered").asLong() + s0.get("undelivered").asLong() == 30;
-        });
-        Set<String> undelivered = contactsAt(id, 0, "undelivered");
-        assertThat(undelivered).as("the simulator delivers about half").isNotEmpty().hasSizeLessThan(30);
+        JsonNode settled = awaitReceipts(id);
+        assertThat(contactsAt(id, 0, "undelivered")).as("the simulator delivers about half").isNotEmpty().hasSizeLessThan(30);
         server.parley().campaignRunner().runOnce();
         assertThat(contactsAt(id, 1)).as("nothing before the wait").isEmpty();
         assertThat(settled.get("status").asText()).as("waiting for the step, not complete").isEqualTo("running");
@@ -105,6 +101,7 @@ class CampaignSequenceTest {
         clock.advance(Duration.ofDays(1).plusMinutes(1));
         f.relogin();
         JsonNode done = f.await(id, c -> c.get("status").asText().equals("completed"));
+        Set<String> undelivered = contactsAt(id, 0, "undelivered", "failed", "expired", "unknown");
         assertThat(contactsAt(id, 1)).as("step 1 went to exactly the undelivered").isEqualTo(undelivered);
         JsonNode step1 = done.get("progress").get("steps").get(1);
         assertThat(step1.get("total").asLong()).isEqualTo(undelivered.size());
@@ -120,10 +117,7 @@ class CampaignSequenceTest {
         String id = f.draft(l, Map.of("steps", List.of(Map.of("after", "PT6H", "when", "always", "stopOnReply", true,
                 "content", Map.of("text", "Last chance")))));
         assertThat(f.act(id, "launch").status()).isEqualTo(200);
-        f.await(id, c -> {
-            JsonNode s0 = c.get("progress").get("steps").get(0);
-            return s0.get("delivered").asLong() + s0.get("undelivered").asLong() == 30;
-        });
+        awaitReceipts(id);
         Set<String> repliers = awaitReplies(audience);
         JsonNode counted = f.await(id, c -> c.get("progress").get("replied").asLong() == repliers.size());
         assertThat(counted.get("progress").get("steps").get(0).get("replied").asLong()).isEqualTo(repliers.size());
@@ -136,6 +130,26 @@ class CampaignSequenceTest {
         expected.removeAll(repliers);
         assertThat(stepped).as("everyone who did not reply, no one who did").isEqualTo(expected);
         assertThat(done.get("progress").get("steps").get(1).get("stopped").asLong()).isEqualTo(repliers.size());
+    }
+
+    /**
+     * Waits until every first message was sent and, for up to 10 s more, until each has its delivery receipt:
+     * the simulator posts each callback once and does not retry, so on a loaded machine one can be lost, and the
+     * tests read the outcome from the ledger when it is decided rather than assume every receipt came.
+     */
+    private JsonNode awaitReceipts(String id) {
+        JsonNode sent = f.await(id, c -> {
+            JsonNode s0 = c.get("progress").get("steps").get(0);
+            return s0.get("sent").asLong() + s0.get("delivered").asLong() + s0.get("undelivered").asLong() == 30;
+        });
+        try {
+            return f.await(id, Duration.ofSeconds(10), c -> {
+                JsonNode s0 = c.get("progress").get("steps").get(0);
+                return s0.get("delivered").asLong() + s0.get("undelivered").asLong() == 30;
+            });
+        } catch (AssertionError receiptsMissing) {
+            return sent;
+        }
     }
 
     /** The contacts who replied, once the simulator's replies stop arriving (their number holds for a moment). */
