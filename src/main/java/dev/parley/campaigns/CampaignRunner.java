@@ -112,6 +112,7 @@ public final class CampaignRunner implements AutoCloseable {
                             cost == null ? null : cost.toInstant(), stepCount(rs.getString(6)));
                 }).list());
         stepsCheckedAt.keySet().retainAll(active.stream().map(Active::id).toList());
+        sequence.retain(active.stream().map(Active::id).toList());
         boolean more = false;
         for (Active a : active) {
             switch (a.status()) {

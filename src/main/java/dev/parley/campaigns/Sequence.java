@@ -50,15 +50,63 @@ final class Sequence {
         this.expansion = expansion;
     }
 
+    /**
+     * Per campaign, the earliest time a step can next fall due, learnt when a pass found nothing due: a message
+     * still open settles later, so its follow-up is due no earlier than that pass plus the step's wait. Saves a
+     * look at the campaign's rows every few seconds while a big campaign waits days for its next step.
+     */
+    private final Map<String, Instant> quietUntil = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** Decides every due (contact, step) of the campaign, chunk by chunk; returns how many were decided. */
     int advance(String campaignId) {
+        Instant quiet = quietUntil.get(campaignId);
+        if (quiet != null && clock.instant().isBefore(quiet)) {
+            return 0;
+        }
         int decided = 0;
         int n;
         do {
             n = advanceChunk(campaignId);
             decided += n;
         } while (n > 0);
+        if (decided == 0) {
+            nextDue(campaignId).ifPresentOrElse(at -> quietUntil.put(campaignId, at), () -> quietUntil.remove(campaignId));
+        } else {
+            quietUntil.remove(campaignId);
+        }
         return decided;
+    }
+
+    /** Forgets campaigns no longer active (the runner's list). */
+    void retain(java.util.Collection<String> active) {
+        quietUntil.keySet().retainAll(active);
+    }
+
+    /** The earliest time any step of the campaign can fall due, over its settled undecided messages and its open ones. */
+    private java.util.Optional<Instant> nextDue(String campaignId) {
+        return jdbi.withHandle(h -> {
+            CampaignStore.Row row = h.createQuery("SELECT " + CampaignStore.COLUMNS + " FROM campaign WHERE id = :id")
+                    .bind("id", campaignId).map((rs, c) -> CampaignStore.map(rs)).findOne().orElse(null);
+            if (row == null || row.definition().steps() == null) {
+                return java.util.Optional.<Instant>empty();
+            }
+            Instant now = clock.instant();
+            Instant earliest = null;
+            List<CampaignInput.Step> steps = row.definition().steps();
+            for (int n = 1; n <= steps.size(); n++) {
+                Duration after = Duration.parse(steps.get(n - 1).after());
+                java.sql.Timestamp settled = h.createQuery("SELECT MIN(COALESCE(p.sent_at, p.updated_at)) FROM message p"
+                                + " WHERE p.campaign_id = :campaign AND p.step = :previous AND p.status IN " + SETTLED
+                                + " AND NOT EXISTS (SELECT 1 FROM campaign_step_state s WHERE s.campaign_id = p.campaign_id"
+                                + " AND s.contact_id = p.contact_id AND s.step = :step)")
+                        .bind("campaign", campaignId).bind("previous", n - 1).bind("step", n)
+                        .mapTo(java.sql.Timestamp.class).findOne().orElse(null);
+                Instant due = settled == null ? now.plus(after) : settled.toInstant().plus(after);
+                due = due.isAfter(now.plus(after)) ? now.plus(after) : due;
+                earliest = earliest == null || due.isBefore(earliest) ? due : earliest;
+            }
+            return java.util.Optional.ofNullable(earliest);
+        });
     }
 
     private int advanceChunk(String campaignId) {
