@@ -43,6 +43,7 @@ class CampaignSequenceTest {
     MovableClock clock;
     CampaignFixture f;
     int serial;
+    String twilio;
 
     @BeforeParameterizedClassInvocation
     void start(TestDatabase.Kind kind) {
@@ -52,7 +53,7 @@ class CampaignSequenceTest {
         SimulatorOptions d = SimulatorOptions.defaults();
         simulator = Simulator.start(new SimulatorOptions(d.host(), 0, 0, 0, 0, 0, d.timeoutMs(), 0, 7, null, 0.5, 0.5,
                 "Tell me more", null));
-        f.provider("twilio", "twilio", "sms", Map.of("accountSid", SID, "authToken", TOKEN, "from", "+15005550006",
+        twilio = f.provider("twilio", "twilio", "sms", Map.of("accountSid", SID, "authToken", TOKEN, "from", "+15005550006",
                 "baseUrl", "http://127.0.0.1:" + simulator.port()));
     }
 
@@ -111,7 +112,7 @@ class CampaignSequenceTest {
     }
 
     @Test
-    void repliesAreCountedAndAReplyStopsTheNextStep() {
+    void repliesAreCountedOncePerMessageAndAReplyStopsTheNextStep() {
         String l = f.list("Replies");
         List<String> audience = contacts(l, 30);
         String id = f.draft(l, Map.of("steps", List.of(Map.of("after", "PT6H", "when", "always", "stopOnReply", true,
@@ -121,6 +122,19 @@ class CampaignSequenceTest {
         Set<String> repliers = awaitReplies(audience);
         JsonNode counted = f.await(id, c -> c.get("progress").get("replied").asLong() == repliers.size());
         assertThat(counted.get("progress").get("steps").get(0).get("replied").asLong()).isEqualTo(repliers.size());
+
+        String replier = repliers.iterator().next();
+        String silent = audience.stream().filter(c -> !repliers.contains(c)).findFirst().orElseThrow();
+        assertThat(reply(replier, "And another thing").status()).isLessThan(300);
+        assertThat(reply(silent, "Hello?").status()).isLessThan(300);
+        java.time.Instant deadline = java.time.Instant.now().plusSeconds(20);
+        while (stored("And another thing", "Hello?") < 2 && java.time.Instant.now().isBefore(deadline)) {
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
+        }
+        assertThat(stored("And another thing", "Hello?")).isEqualTo(2);
+        assertThat(f.get(id).get("progress").get("replied").asLong())
+                .as("a second reply to the same message counts nothing; a first one counts").isEqualTo(repliers.size() + 1);
+        repliers.add(silent);
 
         clock.advance(Duration.ofHours(6).plusMinutes(1));
         f.relogin();
@@ -150,6 +164,28 @@ class CampaignSequenceTest {
         } catch (AssertionError receiptsMissing) {
             return sent;
         }
+    }
+
+    /** Inbound messages stored with these texts (each reply's counter moves in the transaction that stores it). */
+    private long stored(String... texts) {
+        return server.parley().database().jdbi().withHandle(h -> h.createQuery(
+                "SELECT COUNT(*) FROM inbound_message WHERE body_text IN (<texts>)").bindList("texts", List.of(texts))
+                .mapTo(Long.class).one());
+    }
+
+    /** A signed Twilio inbound webhook from the contact's phone, as Twilio would post it. */
+    private dev.parley.testing.Http.Response reply(String contactId, String text) {
+        String phone = f.http.get("/v1/contacts/" + contactId).bearer(f.owner).send().json().get("phone").asText();
+        Map<String, List<String>> params = new java.util.TreeMap<>(Map.of("AccountSid", List.of(SID), "From", List.of(phone),
+                "To", List.of("+15005550006"), "Body", List.of(text), "MessageSid", List.of("SM" + java.util.UUID.randomUUID()
+                        .toString().replace("-", ""))));
+        String path = "/hooks/twilio/" + twilio + "/inbound";
+        String signature = dev.parley.providers.TwilioSignature.sign(TOKEN, f.http.base() + path, params);
+        StringBuilder form = new StringBuilder();
+        params.forEach((k, v) -> form.append(form.isEmpty() ? "" : "&").append(k).append('=')
+                .append(java.net.URLEncoder.encode(v.getFirst(), java.nio.charset.StandardCharsets.UTF_8)));
+        return f.http.post(path).header(dev.parley.providers.TwilioSignature.HEADER, signature)
+                .raw("application/x-www-form-urlencoded", form.toString()).send();
     }
 
     /** The contacts who replied, once the simulator's replies stop arriving (their number holds for a moment). */
