@@ -195,7 +195,8 @@ final class DemoSetup {
     }
 
     /**
-     * A draft SMS campaign to the demo list (SPEC §5). Builds without the campaigns API answer 404 (or 405),
+     * A draft SMS campaign to the demo list (SPEC §5): two A/B variants, sent 09:00–20:00 Monday to Saturday
+     * in each contact's time zone. Builds without the campaigns API answer 404 (or 405),
      * which is reported and skipped; the same call works once that API is there.
      */
     private void campaign(String list, String templateId) {
@@ -204,7 +205,11 @@ final class DemoSetup {
         body.put("name", name);
         body.put("channel", "sms");
         body.put("audience", Map.of("listIds", List.of(list)));
-        body.put("templateId", templateId);
+        // An A/B test: the template against a shorter inline text, half the list each.
+        body.put("variants", List.of(
+                Map.of("name", "A", "weight", 50, "templateId", templateId),
+                Map.of("name", "B", "weight", 50, "content", Map.of("text", "Parley Demo Bakery: 20% off every loaf "
+                        + "until Sunday, {{ firstName | \"friend\" }}! Reply STOP to opt out."))));
         body.put("sendWindow", Map.of("days", List.of("MON", "TUE", "WED", "THU", "FRI", "SAT"), "from", "09:00",
                 "to", "20:00", "fallbackTimezone", "Europe/London"));
         try {

@@ -8,11 +8,11 @@ import java.util.List;
 public record Campaign(String id, String name, String channel, String status, CampaignInput.Audience audience,
                        String templateId, Content content, String from, CampaignInput.Window sendWindow,
                        Double ratePerSecond, String guarantee, String validFor, List<String> tags, boolean requireOptIn,
-                       Instant startAt, Instant startedAt, Instant completedAt, Instant createdAt, Instant updatedAt,
+                       List<CampaignInput.Variant> variants, List<CampaignInput.Step> steps, Instant startAt, Instant startedAt, Instant completedAt, Instant createdAt, Instant updatedAt,
                        Progress progress) {
 
     Campaign withProgress(Progress p) {
         return new Campaign(id, name, channel, status, audience, templateId, content, from, sendWindow, ratePerSecond,
-                guarantee, validFor, tags, requireOptIn, startAt, startedAt, completedAt, createdAt, updatedAt, p);
+                guarantee, validFor, tags, requireOptIn, variants, steps, startAt, startedAt, completedAt, createdAt, updatedAt, p);
     }
 }

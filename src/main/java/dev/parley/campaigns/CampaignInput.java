@@ -13,7 +13,29 @@ import java.util.List;
  */
 public record CampaignInput(String name, String channel, Audience audience, String templateId, Content content, String from,
                             Window sendWindow, Double ratePerSecond, String guarantee, String validFor, List<String> tags,
-                            Boolean requireOptIn) {
+                            Boolean requireOptIn, List<Variant> variants, List<Step> steps) {
+
+    public CampaignInput(String name, String channel, Audience audience, String templateId, Content content, String from,
+                         Window sendWindow, Double ratePerSecond, String guarantee, String validFor, List<String> tags,
+                         Boolean requireOptIn) {
+        this(name, channel, audience, templateId, content, from, sendWindow, ratePerSecond, guarantee, validFor, tags,
+                requireOptIn, null, null);
+    }
+
+    /**
+     * One A/B variant: its share of the audience in percent, and its own content or template. Each contact's
+     * variant is fixed by a hash of the campaign and contact ids ({@link Variants}), so a resumed expansion
+     * assigns the same one.
+     */
+    public record Variant(String name, Integer weight, String templateId, Content content) {}
+
+    /**
+     * A follow-up step of a sequence: {@code after} (ISO 8601 duration) the previous step's message was sent,
+     * when {@code when} holds for that message ({@code always, notReplied, notDelivered, clicked, notClicked}),
+     * on {@code channel} (default: the campaign's) with its template or content; {@code stopOnReply}: not for a
+     * contact who replied since the campaign's first message.
+     */
+    public record Step(String after, String when, String channel, String templateId, Content content, Boolean stopOnReply) {}
 
     /** Who receives it: members of any of {@code listIds}, except members of any of {@code excludeListIds}. */
     public record Audience(List<String> listIds, List<String> excludeListIds) {}
@@ -24,12 +46,19 @@ public record CampaignInput(String name, String channel, Audience audience, Stri
     /** The fields of {@code changes} that are set, over this definition's. */
     CampaignInput merge(CampaignInput changes) {
         boolean newContent = changes.templateId() != null || changes.content() != null;
+        boolean newVariants = changes.variants() != null;
+        // Content comes either from the campaign or from its variants: setting one replaces the other.
+        boolean keepContent = !newContent && !(newVariants && !changes.variants().isEmpty());
+        List<Variant> mergedVariants = newVariants ? (changes.variants().isEmpty() ? null : changes.variants())
+                : newContent ? null : variants;
         return new CampaignInput(
                 or(changes.name(), name), or(changes.channel(), channel), or(changes.audience(), audience),
-                newContent ? changes.templateId() : templateId, newContent ? changes.content() : content,
+                newContent ? changes.templateId() : keepContent ? templateId : null,
+                newContent ? changes.content() : keepContent ? content : null,
                 or(changes.from(), from), or(changes.sendWindow(), sendWindow), or(changes.ratePerSecond(), ratePerSecond),
                 or(changes.guarantee(), guarantee), or(changes.validFor(), validFor), or(changes.tags(), tags),
-                or(changes.requireOptIn(), requireOptIn));
+                or(changes.requireOptIn(), requireOptIn), mergedVariants,
+                changes.steps() == null ? steps : changes.steps().isEmpty() ? null : changes.steps());
     }
 
     private static <T> T or(T change, T current) {

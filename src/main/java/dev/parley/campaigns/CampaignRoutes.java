@@ -59,6 +59,7 @@ public final class CampaignRoutes {
         api.post("/v1/campaigns/{id}/cancel", supervisors, this::cancel);
         api.post("/v1/campaigns/{id}/retry-failed", supervisors, this::retryFailed);
         api.get("/v1/campaigns/{id}/stream", agents, this::stream);
+        api.post("/v1/campaigns/{id}/preview", agents, this::preview);
     }
 
     private static String id(Context ctx) {
@@ -79,6 +80,11 @@ public final class CampaignRoutes {
     private void get(Context ctx, Principal who) {
         String id = id(ctx);
         Replies.json(ctx, 200, jdbi.withHandle(h -> campaigns.get(new TenantHandle(h, who.tenantId()), id)));
+    }
+
+    private void preview(Context ctx, Principal who) {
+        String id = id(ctx);
+        Replies.json(ctx, 200, jdbi.withHandle(h -> campaigns.preview(new TenantHandle(h, who.tenantId()), id)));
     }
 
     private void patch(Context ctx, Principal who) {

@@ -27,11 +27,15 @@ public final class CampaignRunner implements AutoCloseable {
     static final Duration EXPANSION_SLICE = Duration.ofMillis(500);
     static final Duration COST_REFRESH = Duration.ofSeconds(10);
     static final int WINDOW_CHUNK = 5_000;
+    static final Duration STEP_CHECK = Duration.ofSeconds(2);
 
     private final Jdbi jdbi;
     private final Clock clock;
     private final Campaigns campaigns;
     private final Expansion expansion;
+    private final Sequence sequence;
+    /** When each campaign's steps were last looked at: the clock's time and the machine's, whichever moved. */
+    private final Map<String, long[]> stepsCheckedAt = new java.util.concurrent.ConcurrentHashMap<>();
     private final Ledger ledger;
     private final LinkedBlockingQueue<Boolean> wake = new LinkedBlockingQueue<>(1);
     private final Runnable onQueued;
@@ -42,8 +46,9 @@ public final class CampaignRunner implements AutoCloseable {
     public static CampaignRunner create(Jdbi jdbi, dev.parley.db.Dialect dialect, Clock clock, Campaigns campaigns,
                                         dev.parley.templates.Templates templates, dev.parley.providers.Routing routing,
                                         Ledger ledger, Runnable onQueued) {
-        return new CampaignRunner(jdbi, clock, campaigns,
-                new Expansion(jdbi, dialect, clock, templates, routing, new RecipientZones()), ledger, onQueued);
+        Expansion expansion = new Expansion(jdbi, dialect, clock, templates, routing, new RecipientZones());
+        return new CampaignRunner(jdbi, clock, campaigns, expansion, new Sequence(jdbi, dialect, clock, expansion), ledger,
+                onQueued);
     }
 
     /** Expands a launched campaign to the end at once, in this thread (the launch benchmark); returns members covered. */
@@ -51,11 +56,13 @@ public final class CampaignRunner implements AutoCloseable {
         return expansion.expandAll(campaignId);
     }
 
-    CampaignRunner(Jdbi jdbi, Clock clock, Campaigns campaigns, Expansion expansion, Ledger ledger, Runnable onQueued) {
+    CampaignRunner(Jdbi jdbi, Clock clock, Campaigns campaigns, Expansion expansion, Sequence sequence, Ledger ledger,
+                   Runnable onQueued) {
         this.jdbi = jdbi;
         this.clock = clock;
         this.campaigns = campaigns;
         this.expansion = expansion;
+        this.sequence = sequence;
         this.ledger = ledger;
         this.onQueued = onQueued;
     }
@@ -88,7 +95,7 @@ public final class CampaignRunner implements AutoCloseable {
     }
 
     private record Active(String id, String tenantId, CampaignStatus status, boolean expanded, Instant startAt,
-                          boolean windowed, Instant costCheckedAt) {}
+                          boolean windowed, Instant costCheckedAt, int steps) {}
 
     /** One pass over the active campaigns; true when expansion work remains (the loop goes on at once). */
     public boolean runOnce() {
@@ -102,8 +109,10 @@ public final class CampaignRunner implements AutoCloseable {
                     java.sql.Timestamp cost = rs.getTimestamp(7);
                     return new Active(rs.getString(1), rs.getString(2), CampaignStatus.of(rs.getString(3)), rs.getBoolean(4),
                             start == null ? null : start.toInstant(), rs.getString(6).contains("\"sendWindow\":{"),
-                            cost == null ? null : cost.toInstant());
+                            cost == null ? null : cost.toInstant(), stepCount(rs.getString(6)));
                 }).list());
+        stepsCheckedAt.keySet().retainAll(active.stream().map(Active::id).toList());
+        sequence.retain(active.stream().map(Active::id).toList());
         boolean more = false;
         for (Active a : active) {
             switch (a.status()) {
@@ -127,6 +136,9 @@ public final class CampaignRunner implements AutoCloseable {
                             reopenClosedWindows(a);
                         }
                         refreshCost(a, now);
+                        if (a.expanded() && a.steps() > 0 && stepsDue(a.id(), now) && sequence.advance(a.id()) > 0) {
+                            onQueued.run();
+                        }
                         if (a.expanded()) {
                             completeIfSettled(a);
                         }
@@ -137,6 +149,29 @@ public final class CampaignRunner implements AutoCloseable {
             }
         }
         return more;
+    }
+
+    private static int stepCount(String definitionJson) {
+        if (!definitionJson.contains("\"steps\":[")) {
+            return 0;
+        }
+        try {
+            CampaignInput d = dev.parley.core.Json.mapper().readValue(definitionJson, CampaignInput.class);
+            return d.steps() == null ? 0 : d.steps().size();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a campaign has an unreadable definition", e);
+        }
+    }
+
+    /** Whether to look for due steps now: at most every {@link #STEP_CHECK}, of the clock's time or the machine's. */
+    private boolean stepsDue(String campaignId, Instant now) {
+        long[] last = stepsCheckedAt.get(campaignId);
+        long nanos = System.nanoTime();
+        if (last != null && now.toEpochMilli() - last[0] < STEP_CHECK.toMillis() && nanos - last[1] < STEP_CHECK.toNanos()) {
+            return false;
+        }
+        stepsCheckedAt.put(campaignId, new long[] {now.toEpochMilli(), nanos});
+        return true;
     }
 
     /** Expands chunks of one campaign for a short slice of time; true when more remain. */
@@ -182,6 +217,9 @@ public final class CampaignRunner implements AutoCloseable {
             }
             Map<String, Long> c = CampaignProgress.counters(h, a.id());
             long open = c.getOrDefault("scheduled", 0L) + c.getOrDefault("queued", 0L) + c.getOrDefault("sending", 0L);
+            if (open == 0 && a.steps() > 0 && Sequence.pending(h, a.id(), a.steps())) {
+                return;
+            }
             if (open == 0 && th.update("""
                     UPDATE campaign SET status = 'completed', completed_at = :now, updated_at = :now, cost_checked_at = :now,
                            cost_actual = (SELECT COALESCE(SUM(cost), 0) FROM message

@@ -3,28 +3,22 @@ package dev.parley.campaigns;
 import dev.parley.core.Failure;
 import dev.parley.core.Ids;
 import dev.parley.db.TenantHandle;
-import dev.parley.delivery.Guarantee;
 import dev.parley.delivery.Ledger;
 import dev.parley.delivery.MessageStatus;
 import dev.parley.http.Checks;
 import dev.parley.http.Pages;
 import dev.parley.providers.Routing;
-import dev.parley.templates.MessageTemplate;
 import dev.parley.templates.Templates;
 import java.time.Clock;
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeParseException;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Campaigns (SPEC §5): their definitions, validated here (so every caller, HTTP or {@code parley demo}, gets
- * the same 400s), and their lifecycle. Every transition is one guarded UPDATE ({@link CampaignStore#move});
+ * Campaigns (SPEC §5): their definitions, validated by {@link CampaignDefinitions} (so every caller, HTTP or
+ * {@code parley demo}, gets the same 400s), and their lifecycle. Every transition is one guarded UPDATE ({@link CampaignStore#move});
  * an illegal one is a {@link Failure.Conflict} naming the current state. All methods run in the caller's
  * transaction except {@link #cancel}, which settles the campaign's waiting rows in chunks of their own.
  *
@@ -33,8 +27,6 @@ import java.util.Set;
  * sending starts with the first chunk.
  */
 public final class Campaigns {
-    static final int MAX_LISTS = 50;
-    static final Duration MAX_VALID_FOR = Duration.ofDays(30);
     static final int CANCEL_CHUNK = 10_000;
 
     private final Clock clock;
@@ -42,17 +34,26 @@ public final class Campaigns {
     private final Routing routing;
     private final Ledger ledger;
     private final CampaignStore store = new CampaignStore();
+    private final Preview preview;
+    private final CampaignDefinitions definitions;
 
     public Campaigns(Clock clock, Templates templates, Routing routing, Ledger ledger) {
         this.clock = clock;
         this.templates = templates;
         this.routing = routing;
         this.ledger = ledger;
+        this.preview = new Preview(ledger.dialect(), templates, routing);
+        this.definitions = new CampaignDefinitions(templates);
+    }
+
+    /** What launching the campaign now would do: audience counts, the first message per variant, cost by route. */
+    public Preview.Answer preview(TenantHandle th, String id) {
+        return preview.preview(th, row(th, id));
     }
 
     /** Creates a draft campaign; {@code actor} is who did it (a user or key id). Throws {@link Failure.Invalid} naming the field. */
     public Campaign create(TenantHandle th, CampaignInput in, String actor) {
-        CampaignInput clean = validate(th, in);
+        CampaignInput clean = definitions.validate(th, in);
         String id = Ids.next("cmp", clock);
         store.insert(th, id, clean, actor, clock.instant());
         return get(th, id);
@@ -72,7 +73,7 @@ public final class Campaigns {
     public Campaign patch(TenantHandle th, String id, CampaignInput changes) {
         CampaignStore.Row row = row(th, id);
         requireEditable(row, "changed");
-        CampaignInput merged = validate(th, row.definition().merge(changes));
+        CampaignInput merged = definitions.validate(th, row.definition().merge(changes));
         if (!store.update(th, id, merged, clock.instant())) {
             throw conflict(th, id, "changed");
         }
@@ -211,89 +212,8 @@ public final class Campaigns {
         CampaignInput d = r.definition();
         return new Campaign(r.id(), r.name(), r.channel(), r.status().wire(), d.audience(), d.templateId(), d.content(),
                 d.from(), d.sendWindow(), d.ratePerSecond(), d.guarantee(), d.validFor(), d.tags() == null ? List.of() : d.tags(),
-                Boolean.TRUE.equals(d.requireOptIn()), r.startAt(), r.startedAt(), r.completedAt(), r.createdAt(),
+                Boolean.TRUE.equals(d.requireOptIn()), d.variants() == null ? List.of() : d.variants(),
+                d.steps() == null ? List.of() : d.steps(), r.startAt(), r.startedAt(), r.completedAt(), r.createdAt(),
                 r.updatedAt(), null);
-    }
-
-    /** Checks a whole definition against SPEC §5 and the tenant's lists and templates; returns it with defaults filled. */
-    CampaignInput validate(TenantHandle th, CampaignInput in) {
-        Checks checks = new Checks().required("name", in.name()).maxLength("name", in.name(), 200)
-                .required("channel", in.channel()).required("audience", in.audience());
-        checks.check(in.channel() == null || Templates.CHANNELS.contains(in.channel()), "channel", "invalid",
-                "channel must be sms or email");
-        CampaignInput.Audience audience = in.audience();
-        if (audience != null) {
-            checks.check(audience.listIds() != null && !audience.listIds().isEmpty(), "audience.listIds", "required",
-                    "audience.listIds needs at least one list");
-            checkLists(th, checks, "audience.listIds", audience.listIds());
-            checkLists(th, checks, "audience.excludeListIds", audience.excludeListIds());
-        }
-        checks.check(in.templateId() == null || in.content() == null, "content", "invalid", "give templateId or content, not both");
-        checks.check(in.templateId() != null || in.content() != null, "templateId", "required", "templateId or content is required");
-        checks.maxLength("from", in.from(), 320);
-        Guarantee guarantee = in.guarantee() == null ? Guarantee.AT_MOST_ONCE : Guarantee.parse(in.guarantee()).orElse(null);
-        checks.check(guarantee != null, "guarantee", "invalid", "guarantee must be atMostOnce or atLeastOnce");
-        checks.check(in.ratePerSecond() == null || (in.ratePerSecond() > 0 && in.ratePerSecond() <= 100_000), "ratePerSecond",
-                "range", "ratePerSecond must be more than 0 and at most 100000");
-        Duration validFor = null;
-        if (in.validFor() != null) {
-            try {
-                validFor = Duration.parse(in.validFor());
-            } catch (DateTimeParseException e) {
-                checks.add("validFor", "invalid", "validFor must be an ISO 8601 duration such as PT6H");
-            }
-            checks.check(validFor == null || (!validFor.isNegative() && !validFor.isZero() && validFor.compareTo(MAX_VALID_FOR) <= 0),
-                    "validFor", "range", "validFor must be more than 0 and at most 30 days");
-        }
-        checks.check(in.tags() == null || (in.tags().size() <= 20 && in.tags().stream().allMatch(t -> t != null && !t.isBlank() && t.length() <= 64)),
-                "tags", "invalid", "tags: at most 20, each 1 to 64 characters");
-        checks.done();
-        if (in.sendWindow() != null) {
-            CampaignInput.Window w = in.sendWindow();
-            SendWindow.parse(w.days(), w.from(), w.to(), "sendWindow.");
-            if (w.fallbackTimezone() != null) {
-                try {
-                    ZoneId.of(w.fallbackTimezone());
-                } catch (DateTimeException e) {
-                    throw new Failure.Invalid("sendWindow.fallbackTimezone", "invalid",
-                            "sendWindow.fallbackTimezone must be an IANA time zone such as Europe/London");
-                }
-            }
-        }
-        if (in.templateId() != null) {
-            if (!Ids.looksLike("tpl", in.templateId())) {
-                throw new Failure.Invalid("templateId", "invalid", "templateId is not a template id");
-            }
-            MessageTemplate t;
-            try {
-                t = templates.get(th, in.templateId());
-            } catch (Failure.NotFound e) {
-                throw new Failure.Invalid("templateId", "invalid", "no template " + in.templateId() + " in this tenant");
-            }
-            if (!t.channel().equals(in.channel())) {
-                throw new Failure.Invalid("templateId", "invalid", "the template is for " + t.channel() + ", the campaign for " + in.channel());
-            }
-        } else {
-            Templates.checkContent(in.channel(), in.content(), "content.");
-        }
-        return new CampaignInput(in.name().strip(), in.channel(), new CampaignInput.Audience(List.copyOf(audience.listIds()),
-                audience.excludeListIds() == null ? List.of() : List.copyOf(audience.excludeListIds())), in.templateId(),
-                in.content(), in.from(), in.sendWindow(), in.ratePerSecond(), guarantee.wire(), in.validFor(),
-                in.tags() == null ? List.of() : in.tags(), Boolean.TRUE.equals(in.requireOptIn()));
-    }
-
-    private static void checkLists(TenantHandle th, Checks checks, String field, List<String> ids) {
-        if (ids == null || ids.isEmpty()) {
-            return;
-        }
-        if (ids.size() > MAX_LISTS || ids.stream().anyMatch(id -> !Ids.looksLike("lst", id))) {
-            checks.add(field, "invalid", field + " must be at most " + MAX_LISTS + " list ids");
-            return;
-        }
-        Set<String> found = new HashSet<>(th.query("SELECT id FROM contact_list WHERE tenant_id = :tenant AND id IN (<ids>)")
-                .bindList("ids", ids).mapTo(String.class).list());
-        for (String id : ids) {
-            checks.check(found.contains(id), field, "invalid", "no list " + id + " in this tenant");
-        }
     }
 }

@@ -3,7 +3,6 @@ package dev.parley.campaigns;
 import dev.parley.contacts.Contact;
 import dev.parley.core.Ids;
 import dev.parley.core.Json;
-import dev.parley.core.Tokens;
 import dev.parley.db.BulkInsert;
 import dev.parley.db.Dialect;
 import dev.parley.db.TenantHandle;
@@ -22,10 +21,8 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -46,7 +43,7 @@ import org.jdbi.v3.core.Jdbi;
 final class Expansion {
     static final int CHUNK = 10_000;
     static final int CAMPAIGN_PRIORITY = 1;
-    private static final List<String> MESSAGE_COLUMNS = List.of("id", "tenant_id", "campaign_id", "step", "contact_id",
+    private static final List<String> MESSAGE_COLUMNS = List.of("id", "tenant_id", "campaign_id", "step", "variant", "contact_id",
             "channel", "to_address", "from_address", "subject", "body_text", "body_html", "status", "guarantee", "priority",
             "due_at", "valid_until", "attempt", "max_attempts", "provider_id", "fallbacks", "last_error", "cost", "tags_json",
             "created_at", "updated_at", "window_closes_at", "window_zone");
@@ -87,9 +84,9 @@ final class Expansion {
                 return new Chunk(0, true);
             }
             TenantHandle th = new TenantHandle(h, row.tenantId());
-            List<Member> members = members(th, row.definition().audience(), row.expandedThrough(), row.channel());
+            List<Member> members = members(th, row.definition(), row.expandedThrough(), row.channel());
             boolean last = members.size() < CHUNK;
-            write(th, row, members);
+            write(th, row, members, Part.first(row));
             String cursor = members.isEmpty() ? row.expandedThrough() : members.getLast().contactId();
             th.update("""
                     UPDATE campaign SET expanded_through = :cursor, expanded = :done, updated_at = :now
@@ -116,15 +113,24 @@ final class Expansion {
                 .bindList("lists", audience.listIds()).mapTo(Long.class).one();
     }
 
-    /** An audience member: the contact, or null when it no longer exists; {@code excluded} when in an excluded list. */
-    private record Member(String contactId, boolean excluded, String phone, String email, String firstName, String lastName,
-                          String timezone, String locale, String attributesJson, String consent) {}
+    /** An audience member and its {@link Audience} verdict; the contact fields are null when it no longer exists. */
+    record Member(String contactId, String verdict, String phone, String email, String firstName, String lastName,
+                  String timezone, String locale, String attributesJson) {}
+
+    /** The contact columns of a {@link Member} after its id and verdict, on the contact alias {@code c}. */
+    static final String MEMBER_COLUMNS = "c.phone, c.email, c.first_name, c.last_name, c.timezone, c.locale, c.attributes_json";
+
+    static Member member(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new Member(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9));
+    }
 
     /**
      * The next {@link #CHUNK} distinct members after {@code after}, in contact id order: one ordered index range
      * scan per list (the list_member primary key), merged, so each chunk costs its own size however far in it is.
      */
-    private List<Member> members(TenantHandle th, CampaignInput.Audience audience, String after, String channel) {
+    private List<Member> members(TenantHandle th, CampaignInput d, String after, String channel) {
+        CampaignInput.Audience audience = d.audience();
         StringBuilder union = new StringBuilder();
         Map<String, Object> binds = new HashMap<>();
         for (int i = 0; i < audience.listIds().size(); i++) {
@@ -135,34 +141,70 @@ final class Expansion {
         List<String> excluded = audience.excludeListIds() == null ? List.of() : audience.excludeListIds();
         String exclusion = excluded.isEmpty() ? "FALSE"
                 : "EXISTS (SELECT 1 FROM list_member x WHERE x.list_id IN (<excluded>) AND x.contact_id = a.contact_id)";
-        String consent = channel.equals("sms") ? "c.sms_consent" : "c.email_consent";
-        var q = th.query("SELECT a.contact_id, " + exclusion + " AS excluded, c.phone, c.email, c.first_name, c.last_name,"
-                        + " c.timezone, c.locale, c.attributes_json, " + consent + " AS consent"
+        var q = th.query("SELECT a.contact_id, " + Audience.verdict(dialect, channel, exclusion) + ", " + MEMBER_COLUMNS
                         + " FROM (SELECT contact_id FROM (" + union + ") u ORDER BY contact_id LIMIT :n) a"
                         + " LEFT JOIN contact c ON c.id = a.contact_id AND c.tenant_id = :tenant ORDER BY a.contact_id")
                 .bind("after", after == null ? "" : after).bind("n", CHUNK);
+        Audience.bind(q, channel, Boolean.TRUE.equals(d.requireOptIn()));
         binds.forEach(q::bind);
         if (!excluded.isEmpty()) {
             q.bindList("excluded", excluded);
         }
-        return q.setFetchSize(CHUNK).map((rs, c) -> new Member(rs.getString(1), rs.getBoolean(2), rs.getString(3), rs.getString(4),
-                rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10))).list();
+        return q.setFetchSize(CHUNK).map((rs, c) -> member(rs)).list();
     }
 
-    /** The fixed parts of one campaign's messages, prepared once per chunk. */
-    private record Plan(CompiledContent content, boolean usesAttributes, SendWindow window, ZoneId fallbackZone,
+    /**
+     * What one step of a campaign sends: its number, channel and content (one per A/B variant, {@code variants}
+     * naming them; null names: no variants).
+     */
+    record Part(int step, String channel, List<String> variants, List<CampaignInput.Variant> weights,
+                List<String> templateIds, List<dev.parley.templates.Content> contents) {
+
+        /** The campaign's first message: its content, or its variants'. */
+        static Part first(CampaignStore.Row row) {
+            CampaignInput d = row.definition();
+            if (d.variants() == null || d.variants().isEmpty()) {
+                return new Part(0, row.channel(), null, null, java.util.Collections.singletonList(d.templateId()),
+                        java.util.Collections.singletonList(d.content()));
+            }
+            return new Part(0, row.channel(), d.variants().stream().map(CampaignInput.Variant::name).toList(), d.variants(),
+                    d.variants().stream().map(CampaignInput.Variant::templateId).toList(),
+                    d.variants().stream().map(CampaignInput.Variant::content).toList());
+        }
+
+        /** Follow-up step {@code n} (1-based) of a sequence. */
+        static Part step(int n, CampaignInput.Step s) {
+            return new Part(n, s.channel(), null, null, java.util.Collections.singletonList(s.templateId()),
+                    java.util.Collections.singletonList(s.content()));
+        }
+
+        /** The index of the content {@code contactId} gets. */
+        int contentFor(String campaignId, String contactId) {
+            return weights == null ? 0 : Variants.assign(campaignId, contactId, weights);
+        }
+
+        String variantName(int index) {
+            return variants == null ? null : variants.get(index);
+        }
+    }
+
+    /** The fixed parts of one step's messages, prepared once per chunk. */
+    private record Plan(List<CompiledContent> contents, boolean usesAttributes, SendWindow window, ZoneId fallbackZone,
                         Routing.Plan routes, Duration validFor, String tagsJson) {}
 
-    private Plan plan(TenantHandle th, CampaignStore.Row row) {
+    private Plan plan(TenantHandle th, CampaignStore.Row row, Part part) {
         CampaignInput d = row.definition();
-        CompiledContent content = d.templateId() != null ? templates.compile(th, d.templateId())
-                : CompiledContent.compile(d.content());
-        boolean attributes = content.variables().stream().anyMatch(v -> v.startsWith("attributes"));
+        List<CompiledContent> contents = new ArrayList<>();
+        for (int i = 0; i < part.contents().size(); i++) {
+            String templateId = part.templateIds().get(i);
+            contents.add(templateId != null ? templates.compile(th, templateId) : CompiledContent.compile(part.contents().get(i)));
+        }
+        boolean attributes = contents.stream().flatMap(c -> c.variables().stream()).anyMatch(v -> v.startsWith("attributes"));
         SendWindow window = d.sendWindow() == null ? null
                 : SendWindow.parse(d.sendWindow().days(), d.sendWindow().from(), d.sendWindow().to(), "sendWindow.");
         ZoneId fallback = d.sendWindow() == null || d.sendWindow().fallbackTimezone() == null ? ZoneId.of("UTC")
                 : ZoneId.of(d.sendWindow().fallbackTimezone());
-        return new Plan(content, attributes, window, fallback, routing.plan(th, row.channel()),
+        return new Plan(contents, attributes, window, fallback, routing.plan(th, part.channel()),
                 d.validFor() == null ? null : Duration.parse(d.validFor()),
                 d.tags() == null || d.tags().isEmpty() ? null : Json.write(d.tags()));
     }
@@ -170,29 +212,27 @@ final class Expansion {
     /** An opening of the send window in one zone: when rows become due, and when it closes (null: no window). */
     private record Opening(Instant due, Instant closes, String zone) {}
 
-    private void write(TenantHandle th, CampaignStore.Row row, List<Member> members) {
+    /** Writes the rows of {@code members} for one step, with their events and counter deltas, in the caller's transaction. */
+    void write(TenantHandle th, CampaignStore.Row row, List<Member> members, Part part) {
         if (members.isEmpty()) {
             return;
         }
-        Plan plan = plan(th, row);
+        Plan plan = plan(th, row, part);
         Instant now = clock.instant();
-        String channel = row.channel();
-        Set<String> suppressed = suppressedHashes(th, channel, members);
+        String channel = part.channel();
         Map<ZoneId, Opening> openings = new HashMap<>();
-        Map<String, Long> deltas = new TreeMap<>();
-        long costMicros = 0;
+        Map<CampaignCounters.Key, Map<String, Long>> deltas = new TreeMap<>();
+        // The campaign's sender is for its own channel; a step on another channel uses that provider's default.
+        String from = channel.equals(row.channel()) ? row.definition().from() : null;
         Handle h = th.raw();
         BulkInsert messages = dialect.bulkInsert(h, "message", MESSAGE_COLUMNS);
         BulkInsert events = dialect.bulkInsert(h, "message_event", EVENT_COLUMNS);
         for (Member m : members) {
             String to = channel.equals("sms") ? m.phone() : m.email();
-            if (m.excluded() || to == null) {
+            if (Audience.skipped(m.verdict()) || to == null) {
                 continue;
             }
-            String blocked = suppressed.contains(Tokens.addressHash(channel, to)) ? "the address is suppressed on this channel"
-                    : "optedOut".equals(m.consent()) ? "the contact opted out of " + channel
-                    : Boolean.TRUE.equals(row.definition().requireOptIn()) && !"optedIn".equals(m.consent())
-                    ? "the contact has not opted in to " + channel : null;
+            String blocked = Audience.blockedReason(m.verdict(), channel);
             ZoneId zone = plan.window() == null ? null : zones.zoneFor(m.timezone(), m.phone(), plan.fallbackZone());
             Opening opening = zone == null ? new Opening(now, null, null) : openings.computeIfAbsent(zone, z -> {
                 Instant due = plan.window().nextOpening(now, z);
@@ -200,18 +240,22 @@ final class Expansion {
             });
             Routing.Route route = (plan.routes().stickySender() ? routing.choose(th, channel, to) : plan.routes().choose(to))
                     .orElseThrow(() -> new IllegalStateException("no enabled " + channel + " provider for campaign " + row.id()));
-            Rendered r = blocked != null ? null : plan.content().render(Variables.of(contact(m, plan.usesAttributes()), Map.of()));
+            int variant = part.contentFor(row.id(), m.contactId());
+            Rendered r = blocked != null ? null
+                    : plan.contents().get(variant).render(Variables.of(contact(m, plan.usesAttributes()), Map.of()));
             BigDecimal cost = null;
+            Map<String, Long> counters = deltas.computeIfAbsent(
+                    new CampaignCounters.Key(row.id(), part.variantName(variant), part.step()), k -> new TreeMap<>());
             if (r != null && route.price() != null) {
                 cost = channel.equals("sms") ? SmsEncoding.count(r.text()).cost(route.price()) : route.price();
-                costMicros += cost.movePointRight(6).longValue();
+                counters.merge(CampaignCounters.COST, cost.movePointRight(6).longValue(), Long::sum);
             }
             String status = blocked != null ? "suppressed" : opening.due().isAfter(now) ? "scheduled" : "queued";
-            deltas.merge(status, 1L, Long::sum);
+            counters.merge(status, 1L, Long::sum);
             String id = Ids.next("msg", clock);
-            messages.add(id, row.tenantId(), row.id(), 0, m.contactId(), channel, to, row.definition().from(),
-                    r == null ? null : r.subject(), r == null ? null : r.text(), r == null ? null : r.html(), status,
-                    row.definition().guarantee(), CAMPAIGN_PRIORITY, opening.due(),
+            messages.add(id, row.tenantId(), row.id(), part.step(), part.variantName(variant), m.contactId(), channel, to,
+                    from, r == null ? null : r.subject(), r == null ? null : r.text(), r == null ? null : r.html(),
+                    status, row.definition().guarantee(), CAMPAIGN_PRIORITY, opening.due(),
                     plan.validFor() == null ? null : opening.due().plus(plan.validFor()), 0, Backoff.DEFAULT_MAX_ATTEMPTS,
                     route.provider().id(), route.fallbacks().isEmpty() ? null : String.join(",", route.fallbacks()), blocked,
                     cost == null ? null : cost.toPlainString(), plan.tagsJson(), now, now, opening.closes(), opening.zone());
@@ -220,16 +264,13 @@ final class Expansion {
         }
         messages.flush();
         events.flush();
-        if (costMicros != 0) {
-            deltas.put(CampaignCounters.COST, costMicros);
-        }
-        CampaignCounters.add(h, dialect, Map.of(row.id(), deltas));
+        CampaignCounters.addFor(h, dialect, deltas);
     }
 
     private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>> ATTRIBUTES =
             new com.fasterxml.jackson.core.type.TypeReference<>() {};
 
-    private static Contact contact(Member m, boolean attributes) {
+    static Contact contact(Member m, boolean attributes) {
         Map<String, Object> attrs = Map.of();
         if (attributes && m.attributesJson() != null) {
             try {
@@ -240,22 +281,5 @@ final class Expansion {
         }
         return new Contact(m.contactId(), m.phone(), m.email(), m.firstName(), m.lastName(), m.timezone(), m.locale(), attrs,
                 List.of(), Map.of(), null, null);
-    }
-
-    /** The address hashes of this chunk that are suppressed on the channel: one keyed lookup for the chunk. */
-    private Set<String> suppressedHashes(TenantHandle th, String channel, List<Member> members) {
-        List<String> hashes = new ArrayList<>(members.size());
-        for (Member m : members) {
-            String to = channel.equals("sms") ? m.phone() : m.email();
-            if (to != null) {
-                hashes.add(Tokens.addressHash(channel, to));
-            }
-        }
-        if (hashes.isEmpty()) {
-            return Set.of();
-        }
-        var q = th.query("SELECT c.address_hash FROM " + dialect.keyedRows("suppression", "address_hash")
-                + " AND c.channel = :channel").bind("channel", channel);
-        return new HashSet<>(dialect.bindKeys(q, hashes).mapTo(String.class).list());
     }
 }

@@ -225,6 +225,13 @@ public enum Dialect {
         return this == POSTGRESQL ? "SET LOCAL synchronous_commit = off" : null;
     }
 
+    /** The lowercase hex SHA-256 of the UTF-8 bytes of a text expression (as {@code Tokens.sha256} computes it in Java). */
+    public String sha256Hex(String textExpression) {
+        return this == POSTGRESQL
+                ? "encode(sha256(convert_to(" + textExpression + ", 'UTF8')), 'hex')"
+                : "LOWER(RAWTOHEX(HASH('SHA-256', " + textExpression + ")))";
+    }
+
     /** Human name for logs and health output. */
     public String displayName() {
         return this == H2 ? "H2" : "PostgreSQL";

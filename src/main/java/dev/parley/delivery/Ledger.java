@@ -31,6 +31,11 @@ public final class Ledger {
         this.dialect = dialect;
     }
 
+    /** The database's dialect, for components that write campaign rows and counters beside the ledger. */
+    public Dialect dialect() {
+        return dialect;
+    }
+
     /**
      * A message to enqueue, validated by the caller.
      *

@@ -106,11 +106,7 @@ public final class Receipts {
             return;
         }
         List<String> kinds = counter.equals("optedOut") ? List.of("unsubscribed", "spamReport", "optedOut") : List.of(counter);
-        boolean first = h.createQuery("SELECT COUNT(*) FROM message_event WHERE message_id = :id AND type IN (<kinds>)")
-                .bind("id", messageId).bindList("kinds", kinds).mapTo(Integer.class).one() == 0;
-        if (first) {
-            CampaignCounters.add(h, dialect, Map.of(campaignId, Map.of(counter, 1L)));
-        }
+        CampaignCounters.engagement(h, dialect, messageId, counter, kinds);
     }
 
     /** Applies receipts that were waiting for these just-settled sends; runs inside the settle transaction. */

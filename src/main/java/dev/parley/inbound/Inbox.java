@@ -77,6 +77,7 @@ public final class Inbox {
                     .bind("pm", in.providerMessageId()).bind("contact", contactId).bind("from", from)
                     .bind("to", in.to()).bind("text", clip(in.text(), 10_000))
                     .bind("keyword", keyword.map(Enum::name).orElse(null)).bind("at", at).execute();
+            CampaignReplies.link(th, contactId, in.channel(), at, keyword.filter(k -> k == Keyword.STOP).isPresent(), id);
             String reply = keyword.map(k -> act(th, k, provider, in, from, contactId)).orElse(null);
             return new Received(id, false, keyword.map(Enum::name).orElse(null), reply);
         });

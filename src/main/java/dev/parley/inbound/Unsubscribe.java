@@ -6,6 +6,7 @@ import dev.parley.core.Ids;
 import dev.parley.core.Principal;
 import dev.parley.core.Tokens;
 import dev.parley.db.TenantHandle;
+import dev.parley.delivery.CampaignCounters;
 import dev.parley.delivery.UnsubscribeLinks;
 import dev.parley.http.Access;
 import dev.parley.http.Api;
@@ -13,6 +14,7 @@ import dev.parley.tenancy.Masking;
 import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Jdbi;
@@ -106,6 +108,7 @@ public final class Unsubscribe implements UnsubscribeLinks {
                 consents.record(th, t.contactId(), "email", "optedOut", "unsubscribe link", null);
             }
             if (created) {
+                CampaignCounters.engagement(h, id.get(), "optedOut", List.of("unsubscribed", "spamReport", "optedOut"));
                 th.update("""
                         INSERT INTO message_event (message_id, tenant_id, at, type, detail)
                         VALUES (:id, :tenant, :now, 'optedOut', 'unsubscribe link')""")

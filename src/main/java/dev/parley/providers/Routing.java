@@ -216,7 +216,8 @@ public final class Routing {
         }
     }
 
-    private static boolean matches(String channel, String prefix, String to) {
+    /** Whether a price-list prefix matches an address: a phone prefix, or {@code @domain} for the domain and its subdomains. */
+    public static boolean matches(String channel, String prefix, String to) {
         if (prefix.isEmpty()) {
             return true;
         }

@@ -133,7 +133,9 @@ class DemoProcessIT {
             assertThat(campaigns.status()).as(campaigns.toString()).isEqualTo(200);
             assertThat(campaigns.json().get("data")).singleElement()
                     .satisfies(c -> assertThat(c.get("name").asText()).isEqualTo("Spring offer"))
-                    .satisfies(c -> assertThat(c.get("status").asText()).isEqualTo("draft"));
+                    .satisfies(c -> assertThat(c.get("status").asText()).isEqualTo("draft"))
+                    .satisfies(c -> assertThat(c.get("variants").findValuesAsText("name")).containsExactly("A", "B"))
+                    .satisfies(c -> assertThat(c.get("sendWindow").get("from").asText()).isEqualTo("09:00"));
         }
     }
 
