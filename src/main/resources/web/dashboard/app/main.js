@@ -16,6 +16,7 @@ import * as people from './pages/people.js';
 import * as settings from './pages/settings.js';
 import * as campaigns from './pages/campaigns.js';
 import * as campaignWizard from './pages/campaign-wizard.js';
+import * as operator from './pages/operator.js';
 
 const RANK = { agent: 1, supervisor: 2, admin: 3, owner: 4 };
 
@@ -32,6 +33,17 @@ const NAV = [
   { path: '/queues', label: 'Queues', role: 'supervisor' },
   { path: '/people', label: 'Users & keys', role: 'admin' },
   { path: '/settings', label: 'Settings', role: 'admin' },
+];
+
+// A platform operator has no tenant: only these pages, which tenant users never see (and the API refuses).
+const OPERATOR_NAV = [
+  { path: '/operator/queues', label: 'Platform queues' },
+  { path: '/operator/tenants', label: 'Tenants' },
+];
+
+const OPERATOR_ROUTES = [
+  [/^\/operator\/queues$/, operator.renderQueues],
+  [/^\/operator\/tenants$/, operator.renderTenants],
 ];
 
 const ROUTES = [
@@ -67,17 +79,20 @@ export function go(path) {
   location.hash = '#' + path;
 }
 
+function isOperator() {
+  return Boolean(state.me) && state.me.role === 'operator';
+}
+
 function home() {
+  if (isOperator()) {
+    return '/operator/queues';
+  }
   return allowed('supervisor') ? '/' : '/contacts';
 }
 
 async function loadMe() {
   try {
     const me = await api.get('/v1/auth/me');
-    if (me.role === 'operator') {
-      state.me = null;
-      return { operator: true };
-    }
     state.me = me;
     api.setCsrf(me.csrfToken);
     return me;
@@ -118,12 +133,13 @@ function renderShell() {
   const who = state.me.user ? (state.me.user.name || state.me.user.email) : state.me.actorId;
   clear(header,
     h('a', { class: 'brand', href: '#' + home() }, 'Parley'),
-    h('span', { class: 'tenant' }, state.me.tenant ? state.me.tenant.name : ''),
+    h('span', { class: 'tenant' }, state.me.tenant ? state.me.tenant.name : (isOperator() ? 'Platform' : '')),
     h('span', { class: 'spacer' }),
     h('span', { class: 'who' }, who + ' · ' + state.me.role),
     h('button', { type: 'button', class: 'secondary', id: 'logout', onclick: logout }, 'Log out'));
   const current = location.hash.slice(1) || '/';
-  clear(nav, h('ul', {}, NAV.filter(n => allowed(n.role)).map(n => {
+  const entries = isOperator() ? OPERATOR_NAV : NAV.filter(n => allowed(n.role));
+  clear(nav, h('ul', {}, entries.map(n => {
     const active = n.path === '/' ? current === '/' : current.startsWith(n.path);
     return h('li', {}, h('a', { href: '#' + n.path, 'aria-current': active ? 'page' : null }, n.label));
   })));
@@ -136,18 +152,18 @@ async function route() {
   const params = new URLSearchParams((location.hash.split('?')[1]) || '');
   if (!state.me && path !== '/login') {
     const me = await loadMe();
-    if (!me || me.operator) {
+    if (!me) {
       go('/login');
       return;
     }
   }
-  if (state.me && path === '/login') {
+  if (state.me && (path === '/login' || isOperator() !== path.startsWith('/operator/'))) {
     go(home());
     return;
   }
   renderShell();
   const main = document.getElementById('main');
-  const match = ROUTES.map(([re, fn]) => [path.match(re), fn]).find(([m]) => m);
+  const match = (isOperator() ? OPERATOR_ROUTES : ROUTES).map(([re, fn]) => [path.match(re), fn]).find(([m]) => m);
   if (!match) {
     clear(main, h('h1', {}, 'Not found'), h('p', {}, 'There is no page at ' + path + '.'));
     return;

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -35,7 +36,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * behaviour on PostgreSQL the API tests cover). One browser for the class; the tests run in order as one
  * session would: log in, look at every page, import a CSV through the wizard, read a failed message's
  * timeline, create a campaign through its wizard and watch it run, pause and resume live, then an agent's
- * view, then what the browser requested over the whole run. The campaign's messages go through the http
+ * view, then a platform operator's, then what the browser requested over the whole run. The campaign's messages go through the http
  * provider to a real {@link Simulator} on 127.0.0.1, whose ledger is the judge of what was sent.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -45,6 +46,8 @@ class DashboardBrowserIT {
     static final String OWNER_PASSWORD = "dashboard-owner-pw";
     static final String AGENT = "agent@dash.test";
     static final String AGENT_PASSWORD = "dashboard-agent-pw";
+    static final String OPERATOR = "operator@platform.test";
+    static final String OPERATOR_PASSWORD = "dashboard-operator-pw";
     static final List<String> FIXTURE_PHONES = List.of("+447911123123", "+447911123456");
     static final String FIXTURE_EMAIL = "ada.lovelace@example.com";
     static final int AUDIENCE = 24;
@@ -478,11 +481,74 @@ class DashboardBrowserIT {
         }
         // Nothing was kept in the browser's storage either.
         assertThat(browser.script("return localStorage.length + sessionStorage.length;")).isEqualTo(0L);
+        // The platform pages are not a tenant user's: the router sends them home.
+        assertThat(browser.driver().findElements(By.cssSelector("nav a[href^='#/operator/']"))).isEmpty();
+        browser.open(base + "/#/operator/queues");
+        browser.awaitPage("Contacts");
+        logOut();
+    }
+
+    /**
+     * A platform operator gets only the platform pages: every tenant's queues (here the Dash tenant's message
+     * scheduled an hour ahead) with the live nodes, refreshed in place without taking the keyboard focus;
+     * and the tenants, where a created tenant's owner password and key are shown once and a suspension
+     * asks first and reaches the API.
+     */
+    @Test
+    @Order(8)
+    void anOperatorSeesEveryTenantsQueuesAndManagesTenants() throws IOException {
+        server.parley().users().createOperator(OPERATOR, OPERATOR_PASSWORD);
+        String owner = server.login(OWNER, OWNER_PASSWORD);
+        String tenantId = server.me(owner).at("/tenant/id").asText();
+        Http.Response later = http.post("/v1/messages").bearer(owner).json(Map.of("channel", "sms", "to", FIXTURE_PHONES.get(1),
+                "content", Map.of("text", "See you tomorrow"), "sendAt", Instant.now().plusSeconds(3600).toString())).send();
+        assertThat(later.status()).as(later.body()).isEqualTo(202);
+
+        logIn(OPERATOR, OPERATOR_PASSWORD);
+        browser.awaitPage("Platform queues");
+        assertThat(browser.driver().findElements(By.cssSelector("nav a"))).extracting(a -> a.getAttribute("href"))
+                .as("the operator's navigation").allMatch(h -> h.contains("#/operator/")).hasSize(2);
+        By scheduled = By.cssSelector("tr[data-tenant='" + tenantId + "'] td.count-scheduled");
+        browser.await(scheduled);
+        assertThat(fresh(() -> Long.parseLong(browser.driver().findElement(scheduled).getText()))).as("Dash Ltd's scheduled").isGreaterThanOrEqualTo(1);
+        assertThat(fresh(() -> browser.driver().findElements(By.cssSelector("#operator-nodes tbody tr")).size())).as("live nodes").isPositive();
+        String refreshed = browser.driver().findElement(By.id("operator-queues")).getAttribute("data-refreshes");
+        until("the board refreshes", () -> !refreshed.equals(browser.driver().findElement(By.id("operator-queues")).getAttribute("data-refreshes")));
+        assertThat(browser.script("return document.activeElement.id;")).as("focus after a refresh").isEqualTo("page-title");
+        browser.screenshot("29-operator-queues");
+
+        // A tenant page is not the operator's: the router sends them back to their own.
+        browser.open(base + "/#/contacts");
+        browser.awaitPage("Platform queues");
+
+        browser.driver().findElement(By.cssSelector("nav a[href='#/operator/tenants']")).click();
+        browser.awaitPage("Tenants");
+        browser.awaitText(By.id("tenant-list"), "Dash Ltd");
+        browser.driver().findElement(By.id("tenant-name")).sendKeys("Second Co");
+        browser.driver().findElement(By.id("tenant-email")).sendKeys("owner@second.test");
+        browser.driver().findElement(By.id("tenant-create")).click();
+        browser.await(By.id("tenant-new-key"));
+        assertThat(browser.driver().findElement(By.id("tenant-created")).getText()).contains("Shown once");
+        String key = browser.driver().findElement(By.id("tenant-new-key")).getText();
+        String password = browser.driver().findElement(By.id("tenant-new-password")).getText();
+        assertThat(key).startsWith("pk_");
+        assertThat(server.me(key).at("/tenant/name").asText()).as("the shown key works").isEqualTo("Second Co");
+        assertThat(server.login("owner@second.test", password)).as("the shown password works").isNotBlank();
+        browser.awaitText(By.id("tenant-list"), "Second Co");
+        browser.screenshot("30-operator-tenants");
+
+        String second = server.me(key).at("/tenant/id").asText();
+        browser.driver().findElement(By.id("tenant-toggle-" + second)).click();
+        new WebDriverWait(browser.driver(), Duration.ofSeconds(10)).until(ExpectedConditions.alertIsPresent()).accept();
+        until("the list shows it suspended", () -> "suspended".equals(
+                browser.driver().findElement(By.id("tenant-status-" + second)).getAttribute("data-status")));
+        assertThat(http.get("/v1/auth/me").bearer(key).send().status()).as("a suspended tenant's key").isEqualTo(403);
+        assertThat(browser.driver().findElement(By.id("tenant-toggle-" + second)).getText()).isEqualTo("Reactivate");
         logOut();
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void noPageRequestedAnythingOutsideParleyOrBrokeThePolicy() {
         List<String> urls = browser.requested();
         assertThat(urls).as("requests were recorded").anyMatch(u -> u.startsWith(base + "/v1/"));
