@@ -30,7 +30,9 @@ public enum Dialect {
                 "partialQueued", pg ? "WHERE status = 'queued'" : "",
                 "partialScheduled", pg ? "WHERE status = 'scheduled'" : "",
                 "partialSending", pg ? "WHERE status = 'sending'" : "",
-                "campaignKey", pg ? "(COALESCE(campaign_id, '-'))" : "campaign_id");
+                "campaignKey", pg ? "(COALESCE(campaign_id, '-'))" : "campaign_id",
+                "partialProviderRef", pg ? "WHERE provider_message_id IS NOT NULL" : "",
+                "partialWindowQueued", pg ? "WHERE status = 'queued' AND window_closes_at IS NOT NULL" : "");
     }
 
     /**
@@ -131,7 +133,18 @@ public enum Dialect {
      */
     public BulkInsert bulkInsert(org.jdbi.v3.core.Handle handle, String table, java.util.List<String> columns) {
         return this == POSTGRESQL
-                ? new BulkInsert.Copy(handle.getConnection(), table, columns)
+                ? new BulkInsert.Copy(handle.getConnection(), table, columns, false)
+                : new BulkInsert.Batch(handle.getConnection(), table, columns);
+    }
+
+    /**
+     * As {@link #bulkInsert}, but on PostgreSQL one {@code COPY} stays open from the first row to {@code flush()}
+     * and is sent rows as they come, so the database works while the caller makes the next rows. Nothing else may
+     * run on the connection in between; close the writer if the caller fails before {@code flush()}.
+     */
+    public BulkInsert streamingInsert(org.jdbi.v3.core.Handle handle, String table, java.util.List<String> columns) {
+        return this == POSTGRESQL
+                ? new BulkInsert.Copy(handle.getConnection(), table, columns, true)
                 : new BulkInsert.Batch(handle.getConnection(), table, columns);
     }
 
