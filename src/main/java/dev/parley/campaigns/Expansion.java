@@ -27,8 +27,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Launch: the audience written into the ledger in chunks of contacts taken in id order. Each chunk is one
@@ -46,6 +53,7 @@ import org.jdbi.v3.core.Jdbi;
  * address, or in an excluded list, get no row.
  */
 final class Expansion {
+    private static final Logger log = LoggerFactory.getLogger(Expansion.class);
     static final int CHUNK = 10_000;
     static final int CAMPAIGN_PRIORITY = 1;
     private static final List<String> MESSAGE_COLUMNS = List.of("id", "tenant_id", "campaign_id", "step", "contact_id",
@@ -59,6 +67,8 @@ final class Expansion {
     private final Templates templates;
     private final Routing routing;
     private final RecipientZones zones;
+    private final AtomicReference<ReadAhead> ahead = new AtomicReference<>();
+    private final ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor();
 
     Expansion(Jdbi jdbi, Dialect dialect, Clock clock, Templates templates, Routing routing, RecipientZones zones) {
         this.jdbi = jdbi;
@@ -86,8 +96,11 @@ final class Expansion {
             if (dialect.asynchronousCommit() != null) {
                 h.execute(dialect.asynchronousCommit());
             }
-            List<Member> members = members(th, row.definition().audience(), row.expandedThrough(), row.channel());
+            List<Member> members = membersAtCursor(th, row);
             boolean last = members.size() < CHUNK;
+            if (!last) {
+                readAhead(row, members.getLast().contactId());
+            }
             try (BulkInsert messages = messageWriter(th, row)) {
                 write(th, row, members, messages);
             }
@@ -115,6 +128,35 @@ final class Expansion {
     static long estimate(TenantHandle th, CampaignInput.Audience audience) {
         return th.query("SELECT COUNT(DISTINCT contact_id) FROM list_member WHERE tenant_id = :tenant AND list_id IN (<lists>)")
                 .bindList("lists", audience.listIds()).mapTo(Long.class).one();
+    }
+
+    /** The members of one campaign after {@code after}, being read on another connection. */
+    private record ReadAhead(String campaignId, String after, CompletableFuture<List<Member>> members) {}
+
+    /**
+     * Starts reading the members after {@code after} on another connection (no lock, read only), so that the next
+     * chunk finds them read while this one is written. One read-ahead at a time; a newer one replaces it.
+     */
+    private void readAhead(CampaignStore.Row row, String after) {
+        ahead.set(new ReadAhead(row.id(), after, CompletableFuture.supplyAsync(() -> jdbi.withHandle(h ->
+                members(new TenantHandle(h, row.tenantId()), row.definition().audience(), after, row.channel())), readers)));
+    }
+
+    /**
+     * The members after the campaign's committed cursor, read under its lock: the read-ahead when it started at
+     * that very cursor (the chunk before it committed), else read now. A read-ahead from a chunk that rolled back
+     * or that another node overtook starts elsewhere and is dropped, so what is written always follows the cursor.
+     */
+    private List<Member> membersAtCursor(TenantHandle th, CampaignStore.Row row) {
+        ReadAhead ra = ahead.getAndSet(null);
+        if (ra != null && ra.campaignId().equals(row.id()) && ra.after().equals(row.expandedThrough())) {
+            try {
+                return ra.members().join();
+            } catch (CompletionException e) {
+                log.warn("Reading ahead the members of campaign {} failed; reading them again", row.id(), e.getCause());
+            }
+        }
+        return members(th, row.definition().audience(), row.expandedThrough(), row.channel());
     }
 
     /** An audience member: the contact, or null when it no longer exists; {@code excluded} when in an excluded list. */

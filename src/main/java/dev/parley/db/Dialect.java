@@ -23,7 +23,10 @@ public enum Dialect {
         return "SELECT 1";
     }
 
-    /** Flyway placeholders: partial-index clauses on PostgreSQL, nothing on H2 (which has no partial indexes). */
+    /**
+     * Flyway placeholders: partial-index clauses on PostgreSQL, nothing on H2 (which has no partial indexes); and
+     * one statement that differs (V10 drops {@code message}'s reference to {@code tenant} on PostgreSQL only).
+     */
     public java.util.Map<String, String> migrationPlaceholders() {
         boolean pg = this == POSTGRESQL;
         return java.util.Map.of(
@@ -32,7 +35,9 @@ public enum Dialect {
                 "partialSending", pg ? "WHERE status = 'sending'" : "",
                 "campaignKey", pg ? "(COALESCE(campaign_id, '-'))" : "campaign_id",
                 "partialProviderRef", pg ? "WHERE provider_message_id IS NOT NULL" : "",
-                "partialWindowQueued", pg ? "WHERE status = 'queued' AND window_closes_at IS NOT NULL" : "");
+                "partialWindowQueued", pg ? "WHERE status = 'queued' AND window_closes_at IS NOT NULL" : "",
+                "dropMessageTenantReference", pg ? "ALTER TABLE message DROP CONSTRAINT message_tenant_id_fkey"
+                        : "COMMENT ON COLUMN message.tenant_id IS 'the owning tenant; a reference to tenant on H2 only'");
     }
 
     /**
