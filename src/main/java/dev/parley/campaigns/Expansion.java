@@ -138,8 +138,10 @@ final class Expansion {
      * chunk finds them read while this one is written. One read-ahead at a time; a newer one replaces it.
      */
     private void readAhead(CampaignStore.Row row, String after) {
-        ahead.set(new ReadAhead(row.id(), after, CompletableFuture.supplyAsync(() -> jdbi.withHandle(h ->
-                members(new TenantHandle(h, row.tenantId()), row.definition().audience(), after, row.channel())), readers)));
+        ahead.set(new ReadAhead(row.id(), after, CompletableFuture.supplyAsync(() -> jdbi.inTransaction(h -> {
+            dialect.indexLookupPlans().forEach(h::execute);
+            return members(new TenantHandle(h, row.tenantId()), row.definition().audience(), after, row.channel());
+        }), readers)));
     }
 
     /**
@@ -168,7 +170,10 @@ final class Expansion {
      * scan per list (the list_member primary key), merged, so each chunk costs its own size however far in it is.
      * The contact side repeats {@code c.id > :after} (true of every member): without it PostgreSQL plans a merge
      * join that reads the contact primary key from its start, so chunk k read k × 10,000 entries (0.1 s per chunk
-     * at 100,000 in; the whole launch grew with the square of the audience).
+     * at 100,000 in; the whole launch grew with the square of the audience). Run it after
+     * {@link Dialect#indexLookupPlans}: otherwise, far from the end of a large audience, PostgreSQL estimates most
+     * contacts to follow the cursor and hash-joins a sequential scan of them (0.23 s per chunk at 1,000,000
+     * contacts, against 0.01 s through the index).
      */
     private List<Member> members(TenantHandle th, CampaignInput.Audience audience, String after, String channel) {
         StringBuilder union = new StringBuilder();
