@@ -99,6 +99,7 @@ public abstract sealed class BulkInsert implements AutoCloseable {
         private Instant lastInstant;
         private String lastInstantText;
         private CopyIn open;
+        private final StringBuilder text = new StringBuilder(1 << 16);
 
         Copy(Connection connection, String table, List<String> columns, boolean streaming) {
             super(connection, table, columns);
@@ -135,7 +136,7 @@ public abstract sealed class BulkInsert implements AutoCloseable {
 
         @Override
         protected void write() throws SQLException, IOException {
-            StringBuilder text = new StringBuilder(pending.size() * 128);
+            text.setLength(0);
             for (Object[] row : pending) {
                 for (int i = 0; i < row.length; i++) {
                     if (i > 0) {
