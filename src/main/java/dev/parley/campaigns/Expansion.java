@@ -28,9 +28,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -56,6 +58,7 @@ final class Expansion {
     private static final Logger log = LoggerFactory.getLogger(Expansion.class);
     static final int CHUNK = 10_000;
     static final int CAMPAIGN_PRIORITY = 1;
+    static final Duration READ_AHEAD_WAIT = Duration.ofMillis(250);
     private static final List<String> MESSAGE_COLUMNS = List.of("id", "tenant_id", "campaign_id", "step", "contact_id",
             "channel", "to_address", "from_address", "subject", "body_text", "body_html", "status", "guarantee", "priority",
             "due_at", "valid_until", "attempt", "max_attempts", "provider_id", "fallbacks", "last_error", "cost", "tags_json",
@@ -148,14 +151,21 @@ final class Expansion {
      * The members after the campaign's committed cursor, read under its lock: the read-ahead when it started at
      * that very cursor (the chunk before it committed), else read now. A read-ahead from a chunk that rolled back
      * or that another node overtook starts elsewhere and is dropped, so what is written always follows the cursor.
+     * One not done within {@link #READ_AHEAD_WAIT} is dropped too: it may be waiting for a pooled connection
+     * that this transaction holds (a pool of one).
      */
     private List<Member> membersAtCursor(TenantHandle th, CampaignStore.Row row) {
         ReadAhead ra = ahead.getAndSet(null);
         if (ra != null && ra.campaignId().equals(row.id()) && ra.after().equals(row.expandedThrough())) {
             try {
-                return ra.members().join();
-            } catch (CompletionException e) {
+                return ra.members().get(READ_AHEAD_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                ra.members().cancel(false);
+            } catch (ExecutionException e) {
                 log.warn("Reading ahead the members of campaign {} failed; reading them again", row.id(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while expanding campaign " + row.id(), e);
             }
         }
         return members(th, row.definition().audience(), row.expandedThrough(), row.channel());
