@@ -29,6 +29,9 @@ import picocli.CommandLine.Option;
  * {@code generate_series}, one SMS campaign over it with a personalised template, launched, and its
  * expansion into the ledger timed to the end (every row rendered, routed, priced and committed with its
  * event and counters); then the cost of reading its progress at that size.
+ *
+ * <p>The machine is often shared, so wall time alone says little: the CPU seconds of Parley's JVM and of the
+ * pool's PostgreSQL backends (from {@code /proc}, see {@link PostgresCpu}) are the figures to compare runs by.
  */
 @Command(name = "launch", mixinStandardHelpOptions = true, description = "Benchmark a campaign launch on PostgreSQL.")
 public final class LaunchBench implements Callable<Integer> {
@@ -54,7 +57,8 @@ public final class LaunchBench implements Callable<Integer> {
         java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("parley-bench-launch-");
         Map<String, String> settings = new HashMap<>();
         settings.put("PARLEY_DATA_DIR", dir.toString());
-        settings.put("PARLEY_DB_URL", dbUrl + (dbUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema);
+        settings.put("PARLEY_DB_URL", dbUrl + (dbUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema
+                + "&ApplicationName=parley-" + schema);
         settings.put("PARLEY_DB_USER", dbUser);
         settings.put("PARLEY_DB_PASSWORD", dbPassword);
         settings.put("PARLEY_SECRET", "bench-secret-bench-secret-bench-secret-0123");
@@ -73,6 +77,9 @@ public final class LaunchBench implements Callable<Integer> {
             try (Connection c = DriverManager.getConnection(dbUrl, dbUser, dbPassword)) {
                 c.createStatement().execute("DROP SCHEMA " + schema + " CASCADE");
             }
+            try (var paths = java.nio.file.Files.walk(dir)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
         }
     }
 
@@ -88,12 +95,18 @@ public final class LaunchBench implements Callable<Integer> {
                 "Bench launch", "sms", new CampaignInput.Audience(List.of(list), List.of()), null,
                 new Content(null, "Hi {{ firstName | \"there\" }}, our spring sale starts today: 20% off with code SPRING.", null),
                 "Parley", null, null, null, null, List.of("bench"), false), "bench"));
+        String load0 = loadAverage();
+        Map<Long, Long> backends0 = PostgresCpu.of(backends(jdbi));
+        Map<Long, Long> postgres0 = PostgresCpu.allProcesses();
         long cpu0 = Machine.processCpuMillis();
         long t1 = System.nanoTime();
         jdbi.useTransaction(h -> parley.campaigns().launch(new TenantHandle(h, tenant), draft.id()));
         long covered = parley.campaignRunner().expandAll(draft.id());
         double launchSeconds = seconds(t1);
         double cpu = (Machine.processCpuMillis() - cpu0) / 1000.0;
+        double backendCpu = PostgresCpu.spent(backends0, PostgresCpu.of(backends(jdbi))) / 1000.0;
+        double postgresCpu = PostgresCpu.spent(postgres0, PostgresCpu.allProcesses()) / 1000.0;
+        String load1 = loadAverage();
         List<Double> progressMillis = new ArrayList<>();
         Campaign c = null;
         for (int i = 0; i < 50; i++) {
@@ -115,6 +128,11 @@ public final class LaunchBench implements Callable<Integer> {
         m.put("progressQueued", c.progress().queued());
         m.put("costEstimate", c.progress().costEstimate());
         m.put("processCpuSeconds", cpu);
+        m.put("postgresBackendCpuSeconds", backendCpu);
+        m.put("postgresAllProcessesCpuSeconds", postgresCpu);
+        m.put("cpuSecondsPerMillionRows", round((cpu + backendCpu) * 1_000_000 / Math.max(rows, 1)));
+        m.put("loadAverageBefore", load0);
+        m.put("loadAverageAfter", load1);
         m.put("progressMillisMedian", round(progressMillis.get(progressMillis.size() / 2)));
         m.put("progressMillisMax", round(progressMillis.getLast()));
         return m;
@@ -155,6 +173,22 @@ public final class LaunchBench implements Callable<Integer> {
                 .bind("id", id).bind("t", tenant).bind("name", "bench " + id).bind("ch", channel).bind("now", Instant.now())
                 .execute());
         return id;
+    }
+
+    /** The PostgreSQL backend pids of this benchmark's connection pool (named by the URL's ApplicationName). */
+    private static List<Long> backends(Jdbi jdbi) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                SELECT pid FROM pg_stat_activity WHERE application_name = (SELECT application_name FROM pg_stat_activity
+                WHERE pid = pg_backend_pid())""").mapTo(Long.class).list());
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (java.io.IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     private static double seconds(long t0) {

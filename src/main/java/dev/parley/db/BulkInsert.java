@@ -3,6 +3,7 @@ package dev.parley.db;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -11,6 +12,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyManager;
 import org.postgresql.core.BaseConnection;
 
@@ -19,9 +21,9 @@ import org.postgresql.core.BaseConnection;
  * PostgreSQL {@code COPY … FROM STDIN} (text format) and, on H2, one prepared multi-row statement run as
  * a JDBC batch. Rows are buffered up to {@link #FLUSH_ROWS} and written on {@link #flush()}; values are
  * {@code String}, {@code Long}, {@code Integer}, {@code Boolean}, {@code Instant} or null. Made by
- * {@link Dialect#bulkInsert}.
+ * {@link Dialect#bulkInsert} or {@link Dialect#streamingInsert}.
  */
-public abstract sealed class BulkInsert {
+public abstract sealed class BulkInsert implements AutoCloseable {
     static final int FLUSH_ROWS = 5_000;
 
     protected final Connection connection;
@@ -41,39 +43,100 @@ public abstract sealed class BulkInsert {
             throw new IllegalArgumentException(table + " needs " + columns.size() + " values, got " + row.length);
         }
         pending.add(row);
-        if (pending.size() >= FLUSH_ROWS) {
-            flush();
+        if (pending.size() >= batchRows()) {
+            send(false);
         }
         return this;
     }
 
     /** Writes the buffered rows; returns how many rows this writer has written in all. */
     public final long flush() {
-        if (!pending.isEmpty()) {
-            try {
-                write();
-            } catch (SQLException | IOException e) {
-                throw new IllegalStateException("bulk insert into " + table + " failed: " + e.getMessage(), e);
-            }
-            written += pending.size();
-            pending.clear();
-        }
+        send(true);
         return written;
+    }
+
+    /** Gives up rows not yet flushed (a streaming COPY is canceled, so the connection can run statements again). */
+    @Override
+    public void close() {
+        pending.clear();
+    }
+
+    private void send(boolean end) {
+        try {
+            if (!pending.isEmpty()) {
+                write();
+                written += pending.size();
+                pending.clear();
+            }
+            if (end) {
+                finish();
+            }
+        } catch (SQLException | IOException e) {
+            throw new IllegalStateException("bulk insert into " + table + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Rows buffered before they are written. */
+    int batchRows() {
+        return FLUSH_ROWS;
     }
 
     protected abstract void write() throws SQLException, IOException;
 
+    /** Completes what {@link #write} left open. */
+    protected void finish() throws SQLException, IOException {}
+
+    /**
+     * {@code COPY FROM STDIN}: one statement per {@link #FLUSH_ROWS} rows, or, streaming, one statement left open
+     * from the first row to {@link #flush()} that is sent a few hundred rows at a time, so PostgreSQL inserts rows
+     * while the caller is still making the next ones. While a streaming COPY is open the connection can run
+     * nothing else (the driver would wait for the COPY forever): the caller makes no other statement between its
+     * first {@code add} and {@code flush}, and closes the writer when it fails in between.
+     */
     static final class Copy extends BulkInsert {
+        private static final int STREAM_ROWS = 500;
+        private final boolean streaming;
         private Instant lastInstant;
         private String lastInstantText;
+        private CopyIn open;
+        private final StringBuilder text = new StringBuilder(1 << 16);
 
-        Copy(Connection connection, String table, List<String> columns) {
+        Copy(Connection connection, String table, List<String> columns, boolean streaming) {
             super(connection, table, columns);
+            this.streaming = streaming;
+        }
+
+        @Override
+        int batchRows() {
+            return streaming ? STREAM_ROWS : FLUSH_ROWS;
+        }
+
+        @Override
+        protected void finish() throws SQLException {
+            if (open != null) {
+                CopyIn copy = open;
+                open = null;
+                copy.endCopy();
+            }
+        }
+
+        @Override
+        public void close() {
+            super.close();
+            if (open != null && open.isActive()) {
+                try {
+                    open.cancelCopy();
+                } catch (SQLException e) {
+                    throw new IllegalStateException("canceling the COPY into " + table + " failed: " + e.getMessage(), e);
+                } finally {
+                    open = null;
+                }
+            }
         }
 
         @Override
         protected void write() throws SQLException, IOException {
-            StringBuilder text = new StringBuilder(pending.size() * 128);
+            text.setLength(0);
             for (Object[] row : pending) {
                 for (int i = 0; i < row.length; i++) {
                     if (i > 0) {
@@ -92,6 +155,14 @@ public abstract sealed class BulkInsert {
                 text.append('\n');
             }
             CopyManager copy = new CopyManager(connection.unwrap(BaseConnection.class));
+            if (streaming) {
+                if (open == null) {
+                    open = copy.copyIn("COPY " + table + " (" + String.join(", ", columns) + ") FROM STDIN");
+                }
+                byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+                open.writeToCopy(bytes, 0, bytes.length);
+                return;
+            }
             try (Reader in = new StringReader(text.toString())) {
                 copy.copyIn("COPY " + table + " (" + String.join(", ", columns) + ") FROM STDIN", in);
             }

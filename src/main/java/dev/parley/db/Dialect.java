@@ -23,14 +23,21 @@ public enum Dialect {
         return "SELECT 1";
     }
 
-    /** Flyway placeholders: partial-index clauses on PostgreSQL, nothing on H2 (which has no partial indexes). */
+    /**
+     * Flyway placeholders: partial-index clauses on PostgreSQL, nothing on H2 (which has no partial indexes); and
+     * one statement that differs (V10 drops {@code message}'s reference to {@code tenant} on PostgreSQL only).
+     */
     public java.util.Map<String, String> migrationPlaceholders() {
         boolean pg = this == POSTGRESQL;
         return java.util.Map.of(
                 "partialQueued", pg ? "WHERE status = 'queued'" : "",
                 "partialScheduled", pg ? "WHERE status = 'scheduled'" : "",
                 "partialSending", pg ? "WHERE status = 'sending'" : "",
-                "campaignKey", pg ? "(COALESCE(campaign_id, '-'))" : "campaign_id");
+                "campaignKey", pg ? "(COALESCE(campaign_id, '-'))" : "campaign_id",
+                "partialProviderRef", pg ? "WHERE provider_message_id IS NOT NULL" : "",
+                "partialWindowQueued", pg ? "WHERE status = 'queued' AND window_closes_at IS NOT NULL" : "",
+                "dropMessageTenantReference", pg ? "ALTER TABLE message DROP CONSTRAINT message_tenant_id_fkey"
+                        : "COMMENT ON COLUMN message.tenant_id IS 'the owning tenant; a reference to tenant on H2 only'");
     }
 
     /**
@@ -131,7 +138,18 @@ public enum Dialect {
      */
     public BulkInsert bulkInsert(org.jdbi.v3.core.Handle handle, String table, java.util.List<String> columns) {
         return this == POSTGRESQL
-                ? new BulkInsert.Copy(handle.getConnection(), table, columns)
+                ? new BulkInsert.Copy(handle.getConnection(), table, columns, false)
+                : new BulkInsert.Batch(handle.getConnection(), table, columns);
+    }
+
+    /**
+     * As {@link #bulkInsert}, but on PostgreSQL one {@code COPY} stays open from the first row to {@code flush()}
+     * and is sent rows as they come, so the database works while the caller makes the next rows. Nothing else may
+     * run on the connection in between; close the writer if the caller fails before {@code flush()}.
+     */
+    public BulkInsert streamingInsert(org.jdbi.v3.core.Handle handle, String table, java.util.List<String> columns) {
+        return this == POSTGRESQL
+                ? new BulkInsert.Copy(handle.getConnection(), table, columns, true)
                 : new BulkInsert.Batch(handle.getConnection(), table, columns);
     }
 

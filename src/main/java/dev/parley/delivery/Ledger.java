@@ -172,7 +172,25 @@ public final class Ledger {
                             rs.getString("from_status"), rs.getString("to_status"), rs.wasNull() ? null : attempt,
                             rs.getString("provider_id"), rs.getString("detail"));
                 }).list();
-        return m.withEvents(events);
+        return m.withEvents(withCreation(m, events));
+    }
+
+    /**
+     * The history with its {@code created} event first. A campaign's expansion records creation on the row itself
+     * (its {@code created_at} and first status, one write per recipient instead of two), so for a campaign row
+     * without a {@code created} event one is made from the row: the status it was created in is the one its first
+     * recorded change left, or its status now when nothing has changed it since.
+     */
+    private static List<Message.Event> withCreation(Message m, List<Message.Event> events) {
+        if (m.campaignId() == null || events.stream().anyMatch(e -> e.type().equals("created"))) {
+            return events;
+        }
+        String first = events.isEmpty() || events.getFirst().fromStatus() == null ? m.status() : events.getFirst().fromStatus();
+        List<Message.Event> all = new ArrayList<>(events.size() + 1);
+        all.add(new Message.Event(m.createdAt(), "created", null, first, 0, m.providerId(),
+                first.equals("suppressed") ? m.lastError() : null));
+        all.addAll(events);
+        return all;
     }
 
     /** Filters for listing; null fields do not filter. */

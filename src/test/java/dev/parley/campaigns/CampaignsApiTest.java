@@ -177,6 +177,41 @@ class CampaignsApiTest {
     }
 
     @Test
+    void aCampaignMessageHistoryStartsWithItsCreationThoughExpansionWritesNoEventForIt() {
+        String audience = list("H " + phones);
+        String reached = contact(Map.of("phone", phone(), "firstName", "Bo"));
+        String suppressedPhone = phone();
+        String suppressed = contact(Map.of("phone", suppressedPhone));
+        assertThat(http.post("/v1/suppressions").bearer(owner).json(Map.of("channel", "sms", "address", suppressedPhone,
+                "reason", "asked")).send().status()).isEqualTo(201);
+        members(audience, List.of(reached, suppressed));
+        String id = draft(Map.of(), audience);
+        assertThat(act(id, "launch").status()).isEqualTo(200);
+        await(id, c -> c.get("status").asText().equals("completed"));
+
+        long createdEvents = server.parley().database().jdbi().withHandle(h -> h.createQuery("""
+                SELECT COUNT(*) FROM message_event e JOIN message m ON m.id = e.message_id
+                WHERE m.campaign_id = :id AND e.type = 'created'""").bind("id", id).mapTo(Long.class).one());
+        assertThat(createdEvents).isZero();
+        JsonNode sent = messageOf(id, reached);
+        assertThat(sent.get("events").findValuesAsText("type")).containsExactly("created", "claimed", "sent");
+        assertThat(sent.get("events").findValuesAsText("toStatus")).containsExactly("queued", "sending", "sent");
+        assertThat(sent.get("events").get(0).get("at").asText()).isEqualTo(sent.get("createdAt").asText());
+        JsonNode blocked = messageOf(id, suppressed);
+        assertThat(blocked.get("events").findValuesAsText("type")).containsExactly("created");
+        assertThat(blocked.get("events").get(0).get("toStatus").asText()).isEqualTo("suppressed");
+        assertThat(blocked.get("events").get(0).get("detail").asText()).contains("suppressed");
+    }
+
+    private JsonNode messageOf(String campaignId, String contactId) {
+        String messageId = http.get("/v1/messages?campaignId=" + campaignId + "&contactId=" + contactId).bearer(owner).send()
+                .json().get("data").get(0).get("id").asText();
+        Http.Response r = http.get("/v1/messages/" + messageId).bearer(owner).send();
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        return r.json();
+    }
+
+    @Test
     void illegalTransitionsAnswer409WithTheCurrentState() {
         String l = list("L " + phones);
         members(l, List.of(contact(Map.of("phone", phone()))));
