@@ -23,14 +23,18 @@ public enum Dialect {
         return "SELECT 1";
     }
 
-    /** Flyway placeholders: partial-index clauses on PostgreSQL, nothing on H2 (which has no partial indexes). */
+    /**
+     * Flyway placeholders: partial-index clauses on PostgreSQL, nothing on H2 (which has no partial indexes);
+     * {@code dropContactKey}, how each drops the contact table's primary key (H2 names it itself).
+     */
     public java.util.Map<String, String> migrationPlaceholders() {
         boolean pg = this == POSTGRESQL;
         return java.util.Map.of(
                 "partialQueued", pg ? "WHERE status = 'queued'" : "",
                 "partialScheduled", pg ? "WHERE status = 'scheduled'" : "",
                 "partialSending", pg ? "WHERE status = 'sending'" : "",
-                "campaignKey", pg ? "(COALESCE(campaign_id, '-'))" : "campaign_id");
+                "campaignKey", pg ? "(COALESCE(campaign_id, '-'))" : "campaign_id",
+                "dropContactKey", pg ? "DROP CONSTRAINT contact_pkey" : "DROP PRIMARY KEY");
     }
 
     /**
