@@ -42,6 +42,8 @@ final class ContactMerge {
         String timezone;
         String locale;
         Map<String, Object> attributes;
+        /** {@code attributes} as JSON when known without writing it again (a new contact made by one row), else null. */
+        String attributesJson;
         String smsConsent;
         String emailConsent;
         boolean dirty;
@@ -101,6 +103,7 @@ final class ContactMerge {
                 target.smsConsent = "unknown";
                 target.emailConsent = "unknown";
                 merge(target, in, Policy.overwrite, byPhone, byEmail);
+                target.attributesJson = row.attributesJson();
                 imported++;
             } else if (merge(target, in, policy, byPhone, byEmail)) {
                 target.dirty = true;
@@ -215,6 +218,7 @@ final class ContactMerge {
             Object current = w.attributes.get(a.getKey());
             if (current == null || (overwrite && !Objects.equals(current, a.getValue()))) {
                 w.attributes.put(a.getKey(), a.getValue());
+                w.attributesJson = null;
                 changed = true;
             }
         }
@@ -254,7 +258,8 @@ final class ContactMerge {
         for (Working w : touched) {
             boolean consentChanged = applyConsent(w, consent, events, tenant, source, now);
             if (w.isNew) {
-                contacts.add(w.id, tenant, w.phone, w.email, w.firstName, w.lastName, w.timezone, w.locale, Json.write(w.attributes),
+                contacts.add(w.id, tenant, w.phone, w.email, w.firstName, w.lastName, w.timezone, w.locale,
+                        w.attributesJson != null ? w.attributesJson : Json.write(w.attributes),
                         w.smsConsent, w.smsConsent.equals("unknown") ? null : source, w.smsConsent.equals("unknown") ? null : now,
                         w.emailConsent, w.emailConsent.equals("unknown") ? null : source, w.emailConsent.equals("unknown") ? null : now,
                         now, now);
