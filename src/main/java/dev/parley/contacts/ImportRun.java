@@ -32,7 +32,7 @@ final class ImportRun {
     static final int CHUNK = 10_000;
     private static final int ATTEMPTS = 3;
     private static final Logger log = LoggerFactory.getLogger(ImportRun.class);
-    private static final List<RowReader.Row> END = List.of();
+    private static final ContactMerge.Chunk END = new ContactMerge.Chunk(List.of(), List.of(), List.of());
 
     private final Jdbi jdbi;
     private final String asynchronousCommit;
@@ -60,12 +60,12 @@ final class ImportRun {
         ColumnMapping mapping = new ColumnMapping(job.headers(), List.copyOf(job.mapping().values()));
         RowReader rows = new RowReader(mapping, job.region());
         ContactMerge.Policy policy = ContactMerge.Policy.valueOf(job.policy());
-        BlockingQueue<List<RowReader.Row>> queue = new ArrayBlockingQueue<>(2);
+        BlockingQueue<ContactMerge.Chunk> queue = new ArrayBlockingQueue<>(2);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicReference<Boolean> canceled = new AtomicReference<>(false);
         Thread writer = Thread.ofPlatform().name("parley-import-" + job.id()).start(() -> {
             try {
-                List<RowReader.Row> chunk;
+                ContactMerge.Chunk chunk;
                 while ((chunk = queue.take()) != END) {
                     if (canceled.get() || failure.get() != null) {
                         continue;
@@ -89,12 +89,12 @@ final class ImportRun {
             while ((record = parser.next()) != null && !canceled.get() && failure.get() == null) {
                 chunk.add(rows.read(record));
                 if (chunk.size() == CHUNK) {
-                    hand(queue, chunk, failure);
+                    hand(queue, ContactMerge.chunk(chunk), failure);
                     chunk = new ArrayList<>(CHUNK);
                 }
             }
             if (!chunk.isEmpty() && !canceled.get()) {
-                hand(queue, chunk, failure);
+                hand(queue, ContactMerge.chunk(chunk), failure);
             }
         } catch (Exception e) {
             log.warn("Import {} could not read its file", job.id(), e);
@@ -122,7 +122,7 @@ final class ImportRun {
     }
 
     /** Applies a chunk; returns whether the job was asked to cancel. */
-    private boolean applyWithRetry(String tenantId, ImportJob job, ContactMerge.Policy policy, List<RowReader.Row> chunk, long estimate) {
+    private boolean applyWithRetry(String tenantId, ImportJob job, ContactMerge.Policy policy, ContactMerge.Chunk chunk, long estimate) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return jdbi.inTransaction(h -> {
@@ -151,7 +151,7 @@ final class ImportRun {
         return false;
     }
 
-    private static void hand(BlockingQueue<List<RowReader.Row>> queue, List<RowReader.Row> chunk, AtomicReference<Throwable> failure) {
+    private static void hand(BlockingQueue<ContactMerge.Chunk> queue, ContactMerge.Chunk chunk, AtomicReference<Throwable> failure) {
         try {
             while (!queue.offer(chunk, 100, TimeUnit.MILLISECONDS)) {
                 if (failure.get() != null) {
