@@ -91,15 +91,18 @@ final class ContactMerge {
 
     /**
      * @param consent channel → status to give the chunk's contacts ({@code source} names the import); may be empty
+     * @param filter the addresses that may exist: only those are looked up, and the chunk's are added; null to
+     *               look up every address (after a unique index refused a twin the filter did not know of)
      */
     Counts apply(TenantHandle th, String importId, String listId, Policy policy, Map<String, String> consent,
-                 Chunk chunk, List<String> headers) {
+                 Chunk chunk, List<String> headers, AddressFilter filter) {
         List<RowReader.Row> rows = chunk.rows();
         Instant now = clock.instant();
         dialect.indexLookupPlans().forEach(th.raw()::execute);
         Map<String, Working> byPhone = new HashMap<>();
         Map<String, Working> byEmail = new HashMap<>();
-        load(th, dialect, chunk, byPhone, byEmail);
+        load(th, dialect, filter == null ? chunk.phones() : mayExist(chunk.phones(), filter),
+                filter == null ? chunk.emails() : mayExist(chunk.emails(), filter), byPhone, byEmail);
         List<Working> touched = new ArrayList<>();
         List<RowReader.Row> rejects = new ArrayList<>();
         List<String> rejectReasons = new ArrayList<>();
@@ -141,6 +144,10 @@ final class ContactMerge {
             }
         }
         write(th, importId, listId, consent, inPhoneOrder(touched, chunk.phones(), byPhone), rejects, rejectReasons, headers, now);
+        if (filter != null) {
+            filter.addAll(chunk.phones());
+            filter.addAll(chunk.emails());
+        }
         return new Counts(imported, updated, unchanged, rejects.size());
     }
 
@@ -166,10 +173,18 @@ final class ContactMerge {
         return ordered;
     }
 
-    private static void load(TenantHandle th, Dialect dialect, Chunk chunk, Map<String, Working> byPhone,
-                             Map<String, Working> byEmail) {
-        List<String> phones = chunk.phones();
-        List<String> emails = chunk.emails();
+    private static List<String> mayExist(List<String> addresses, AddressFilter filter) {
+        List<String> out = new ArrayList<>();
+        for (String a : addresses) {
+            if (filter.mightHold(a)) {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+
+    private static void load(TenantHandle th, Dialect dialect, List<String> phones, List<String> emails,
+                             Map<String, Working> byPhone, Map<String, Working> byEmail) {
         String select = """
                 SELECT c.id, c.phone, c.email, c.first_name, c.last_name, c.timezone, c.locale, c.attributes_json,
                        c.sms_consent, c.email_consent FROM\s""";

@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * Runs one import to its end: this thread reads and normalises rows into chunks of {@link #CHUNK}; a
  * writer thread applies each chunk with {@link ContactMerge} in its own transaction together with the
  * job's counters, so progress is exact and a crash loses at most the chunk in flight. At most two
- * chunks wait between the threads: memory does not grow with the file. A chunk that meets a twin made
- * concurrently (a unique index fires) is retried from a fresh lookup.
+ * chunks wait between the threads: memory does not grow with the file. Chunks look up only the addresses
+ * an {@link AddressFilter} made at the start says may exist; a chunk that meets a twin made concurrently (a
+ * unique index fires) is retried from a fresh lookup of every address.
  *
  * <p>Chunk transactions commit without waiting for the WAL flush on PostgreSQL
  * ({@link Dialect#asynchronousCommit}): a crash may lose the last chunks committed, together with their
@@ -60,6 +61,7 @@ final class ImportRun {
         ColumnMapping mapping = new ColumnMapping(job.headers(), List.copyOf(job.mapping().values()));
         RowReader rows = new RowReader(mapping, job.region());
         ContactMerge.Policy policy = ContactMerge.Policy.valueOf(job.policy());
+        AddressFilter filter = jdbi.withHandle(h -> AddressFilter.of(new TenantHandle(h, tenantId), file.rowsEstimate()));
         BlockingQueue<ContactMerge.Chunk> queue = new ArrayBlockingQueue<>(2);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicReference<Boolean> canceled = new AtomicReference<>(false);
@@ -70,7 +72,7 @@ final class ImportRun {
                     if (canceled.get() || failure.get() != null) {
                         continue;
                     }
-                    if (applyWithRetry(tenantId, job, policy, chunk, file.rowsEstimate())) {
+                    if (applyWithRetry(tenantId, job, policy, chunk, file.rowsEstimate(), filter)) {
                         canceled.set(true);
                     }
                     progress.accept(get(tenantId, job.id()));
@@ -121,16 +123,21 @@ final class ImportRun {
         return done;
     }
 
-    /** Applies a chunk; returns whether the job was asked to cancel. */
-    private boolean applyWithRetry(String tenantId, ImportJob job, ContactMerge.Policy policy, ContactMerge.Chunk chunk, long estimate) {
+    /**
+     * Applies a chunk; returns whether the job was asked to cancel. A retry looks up every address, since the twin
+     * that made the first attempt fail may be one the filter does not know of.
+     */
+    private boolean applyWithRetry(String tenantId, ImportJob job, ContactMerge.Policy policy, ContactMerge.Chunk chunk, long estimate,
+                                   AddressFilter filter) {
         for (int attempt = 1; ; attempt++) {
+            AddressFilter lookups = attempt == 1 ? filter : null;
             try {
                 return jdbi.inTransaction(h -> {
                     if (asynchronousCommit != null) {
                         h.execute(asynchronousCommit);
                     }
                     TenantHandle th = new TenantHandle(h, tenantId);
-                    ContactMerge.Counts counts = merge.apply(th, job.id(), job.listId(), policy, job.consent(), chunk, job.headers());
+                    ContactMerge.Counts counts = merge.apply(th, job.id(), job.listId(), policy, job.consent(), chunk, job.headers(), lookups);
                     return store.progress(th, job.id(), counts, estimate, clock.instant());
                 });
             } catch (RuntimeException e) {
