@@ -29,7 +29,10 @@ final class AddressFilter {
         this.bits = new long[(size + 63) / 64];
     }
 
-    /** A filter holding every phone and email of the tenant's contacts, sized for {@code adding} more. */
+    /**
+     * A filter holding every phone and email of the tenant's contacts, sized for {@code adding} more. Run it in a
+     * transaction: PostgreSQL's driver honours the fetch size only there, and otherwise reads every address at once.
+     */
     static AddressFilter of(TenantHandle th, long adding) {
         long stored = th.query("SELECT COUNT(*) FROM contact WHERE tenant_id = :tenant").mapTo(Long.class).one();
         AddressFilter filter = new AddressFilter(2 * (stored + adding));

@@ -61,7 +61,9 @@ final class ImportRun {
         ColumnMapping mapping = new ColumnMapping(job.headers(), List.copyOf(job.mapping().values()));
         RowReader rows = new RowReader(mapping, job.region());
         ContactMerge.Policy policy = ContactMerge.Policy.valueOf(job.policy());
-        AddressFilter filter = jdbi.withHandle(h -> AddressFilter.of(new TenantHandle(h, tenantId), file.rowsEstimate()));
+        // In a transaction, so that PostgreSQL's driver streams the tenant's addresses by the fetch size rather than
+        // reading them all into memory.
+        AddressFilter filter = jdbi.inTransaction(h -> AddressFilter.of(new TenantHandle(h, tenantId), file.rowsEstimate()));
         BlockingQueue<ContactMerge.Chunk> queue = new ArrayBlockingQueue<>(2);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicReference<Boolean> canceled = new AtomicReference<>(false);
