@@ -82,11 +82,12 @@ public final class ImportBench implements Callable<Integer> {
                 try {
                     Map<String, String> settings = new HashMap<>();
                     settings.put("PARLEY_DATA_DIR", dir.resolve("pg").toString());
-                    settings.put("PARLEY_DB_URL", dbUrl + (dbUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema);
+                    settings.put("PARLEY_DB_URL", dbUrl + (dbUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema
+                            + "&ApplicationName=" + schema);
                     settings.put("PARLEY_DB_USER", dbUser);
                     settings.put("PARLEY_DB_PASSWORD", dbPassword);
                     settings.put("PARLEY_SECRET", "bench-secret-bench-secret-bench-secret-0123");
-                    Map<String, Object> pg = run(settings, csv);
+                    Map<String, Object> pg = run(settings, csv, schema);
                     double copySeconds = copyCeiling(schema, csv);
                     pg.put("copySeconds", copySeconds);
                     pg.put("copyRowsPerSecond", Math.round(rows / copySeconds));
@@ -99,7 +100,7 @@ public final class ImportBench implements Callable<Integer> {
                 }
             }
             if (!skipH2) {
-                out.put("h2", run(Map.of("PARLEY_DATA_DIR", dir.resolve("h2").toString()), csv));
+                out.put("h2", run(Map.of("PARLEY_DATA_DIR", dir.resolve("h2").toString()), csv, null));
             }
             out.put("machine", Machine.describe());
             System.out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(out));
@@ -111,24 +112,36 @@ public final class ImportBench implements Callable<Integer> {
         }
     }
 
-    private Map<String, Object> run(Map<String, String> settings, Path csv) {
+    /** Imports {@code csv}; {@code applicationName} names the PostgreSQL backends to measure the CPU of (null on H2). */
+    private Map<String, Object> run(Map<String, String> settings, Path csv, String applicationName) throws Exception {
         Config config = Config.resolve(settings, Map.of());
         try (Parley parley = Parley.open(config)) {
             var tenant = parley.tenants().create("Bench", "bench-" + UUID.randomUUID() + "@bench.test", null, AuditLog.Actor.system("bench"));
             var options = ImportRoutes.options(Map.of("listName", "bench", "region", "GB", "unmappedAsAttributes", "true"));
             System.gc();
             long baseline = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+            BackendCpu backends = applicationName == null ? null : new BackendCpu(dbUrl, dbUser, dbPassword, applicationName);
             long cpu0 = Machine.processCpuMillis();
+            var threads0 = Machine.threadTicks();
+            Map<Long, Map.Entry<String, Long>> threads1;
             long t0 = System.nanoTime();
             ImportJob done;
             Map<String, Object> heap;
+            double backendSeconds;
             try (HeapWatch watch = new HeapWatch()) {
                 ImportJob job = parley.imports().accept(tenant.tenantId(), csv, "contacts.csv", options, null, true);
                 done = parley.imports().runHere(tenant.tenantId(), job, csv, j -> { });
+                threads1 = watch.threadTicks();
                 heap = watch.report();
                 heap.put("beforeImportMiB", baseline / (1024 * 1024));
+            } finally {
+                backendSeconds = backends == null ? -1 : backends.seconds();
+                if (backends != null) {
+                    backends.close();
+                }
             }
             double seconds = seconds(t0);
+            double processCpu = (Machine.processCpuMillis() - cpu0) / 1000.0;
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("database", parley.database().dialect().displayName());
             m.put("status", done.status());
@@ -139,7 +152,11 @@ public final class ImportBench implements Callable<Integer> {
             m.put("unchanged", done.unchanged());
             m.put("rejected", done.rejected());
             m.put("peakHeap", heap);
-            m.put("processCpuSeconds", (Machine.processCpuMillis() - cpu0) / 1000.0);
+            m.put("processCpuSeconds", processCpu);
+            m.put("jvmThreadCpuSeconds", Machine.threadCpuSeconds(threads0, threads1));
+            if (backendSeconds >= 0) {
+                m.put("postgresBackendCpuSeconds", backendSeconds);
+            }
             return m;
         }
     }
@@ -233,8 +250,11 @@ public final class ImportBench implements Callable<Integer> {
                 }
             }
             sampler = Thread.ofPlatform().daemon().name("bench-heap-sampler").start(() -> {
-                while (running) {
+                for (int i = 0; running; i++) {
                     used.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                    if (i % 10 == 0) {
+                        threadTicks();
+                    }
                     LockSupport.parkNanos(10_000_000);
                 }
             });
@@ -243,6 +263,14 @@ public final class ImportBench implements Callable<Integer> {
         private static final java.util.Set<String> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
                 .filter(p -> p.getType() == MemoryType.HEAP).map(MemoryPoolMXBean::getName)
                 .collect(java.util.stream.Collectors.toUnmodifiableSet());
+
+        /** The latest CPU ticks of every JVM thread seen alive while this watch ran, sampled every 100 ms (see Machine). */
+        synchronized Map<Long, Map.Entry<String, Long>> threadTicks() {
+            Machine.threadTicks().forEach((tid, t) -> threads.merge(tid, t, (a, b) -> b.getValue() >= a.getValue() ? b : a));
+            return new HashMap<>(threads);
+        }
+
+        private final Map<Long, Map.Entry<String, Long>> threads = new HashMap<>();
 
         Map<String, Object> report() {
             Map<String, Object> m = new LinkedHashMap<>();

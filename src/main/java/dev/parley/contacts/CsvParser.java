@@ -24,6 +24,9 @@ final class CsvParser {
     private final int maxFields;
     private final int maxRecordChars;
     private final char[] buffer = new char[65_536];
+    /** The record and field being read, reused from record to record (a record hands out copies). */
+    private final List<String> fields = new ArrayList<>();
+    private final StringBuilder field = new StringBuilder();
     private int pos;
     private int limit;
     private long line = 1;
@@ -54,8 +57,8 @@ final class CsvParser {
 
     private Record readRecord() throws IOException {
         long start = line;
-        List<String> fields = new ArrayList<>();
-        StringBuilder field = new StringBuilder();
+        fields.clear();
+        field.setLength(0);
         String problem = null;
         int chars = 0;
         boolean quoted = false;

@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * Runs one import to its end: this thread reads and normalises rows into chunks of {@link #CHUNK}; a
  * writer thread applies each chunk with {@link ContactMerge} in its own transaction together with the
  * job's counters, so progress is exact and a crash loses at most the chunk in flight. At most two
- * chunks wait between the threads: memory does not grow with the file. A chunk that meets a twin made
- * concurrently (a unique index fires) is retried from a fresh lookup.
+ * chunks wait between the threads: memory does not grow with the file. Chunks look up only the addresses
+ * an {@link AddressFilter} made at the start says may exist; a chunk that meets a twin made concurrently (a
+ * unique index fires) is retried from a fresh lookup of every address.
  *
  * <p>Chunk transactions commit without waiting for the WAL flush on PostgreSQL
  * ({@link Dialect#asynchronousCommit}): a crash may lose the last chunks committed, together with their
@@ -32,7 +33,7 @@ final class ImportRun {
     static final int CHUNK = 10_000;
     private static final int ATTEMPTS = 3;
     private static final Logger log = LoggerFactory.getLogger(ImportRun.class);
-    private static final List<RowReader.Row> END = List.of();
+    private static final ContactMerge.Chunk END = new ContactMerge.Chunk(List.of(), List.of(), List.of());
 
     private final Jdbi jdbi;
     private final String asynchronousCommit;
@@ -60,17 +61,20 @@ final class ImportRun {
         ColumnMapping mapping = new ColumnMapping(job.headers(), List.copyOf(job.mapping().values()));
         RowReader rows = new RowReader(mapping, job.region());
         ContactMerge.Policy policy = ContactMerge.Policy.valueOf(job.policy());
-        BlockingQueue<List<RowReader.Row>> queue = new ArrayBlockingQueue<>(2);
+        // In a transaction, so that PostgreSQL's driver streams the tenant's addresses by the fetch size rather than
+        // reading them all into memory.
+        AddressFilter filter = jdbi.inTransaction(h -> AddressFilter.of(new TenantHandle(h, tenantId), file.rowsEstimate()));
+        BlockingQueue<ContactMerge.Chunk> queue = new ArrayBlockingQueue<>(2);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicReference<Boolean> canceled = new AtomicReference<>(false);
         Thread writer = Thread.ofPlatform().name("parley-import-" + job.id()).start(() -> {
             try {
-                List<RowReader.Row> chunk;
+                ContactMerge.Chunk chunk;
                 while ((chunk = queue.take()) != END) {
                     if (canceled.get() || failure.get() != null) {
                         continue;
                     }
-                    if (applyWithRetry(tenantId, job, policy, chunk, file.rowsEstimate())) {
+                    if (applyWithRetry(tenantId, job, policy, chunk, file.rowsEstimate(), filter)) {
                         canceled.set(true);
                     }
                     progress.accept(get(tenantId, job.id()));
@@ -89,12 +93,12 @@ final class ImportRun {
             while ((record = parser.next()) != null && !canceled.get() && failure.get() == null) {
                 chunk.add(rows.read(record));
                 if (chunk.size() == CHUNK) {
-                    hand(queue, chunk, failure);
+                    hand(queue, ContactMerge.chunk(chunk), failure);
                     chunk = new ArrayList<>(CHUNK);
                 }
             }
             if (!chunk.isEmpty() && !canceled.get()) {
-                hand(queue, chunk, failure);
+                hand(queue, ContactMerge.chunk(chunk), failure);
             }
         } catch (Exception e) {
             log.warn("Import {} could not read its file", job.id(), e);
@@ -121,16 +125,21 @@ final class ImportRun {
         return done;
     }
 
-    /** Applies a chunk; returns whether the job was asked to cancel. */
-    private boolean applyWithRetry(String tenantId, ImportJob job, ContactMerge.Policy policy, List<RowReader.Row> chunk, long estimate) {
+    /**
+     * Applies a chunk; returns whether the job was asked to cancel. A retry looks up every address, since the twin
+     * that made the first attempt fail may be one the filter does not know of.
+     */
+    private boolean applyWithRetry(String tenantId, ImportJob job, ContactMerge.Policy policy, ContactMerge.Chunk chunk, long estimate,
+                                   AddressFilter filter) {
         for (int attempt = 1; ; attempt++) {
+            AddressFilter lookups = attempt == 1 ? filter : null;
             try {
                 return jdbi.inTransaction(h -> {
                     if (asynchronousCommit != null) {
                         h.execute(asynchronousCommit);
                     }
                     TenantHandle th = new TenantHandle(h, tenantId);
-                    ContactMerge.Counts counts = merge.apply(th, job.id(), job.listId(), policy, job.consent(), chunk, job.headers());
+                    ContactMerge.Counts counts = merge.apply(th, job.id(), job.listId(), policy, job.consent(), chunk, job.headers(), lookups);
                     return store.progress(th, job.id(), counts, estimate, clock.instant());
                 });
             } catch (RuntimeException e) {
@@ -151,7 +160,7 @@ final class ImportRun {
         return false;
     }
 
-    private static void hand(BlockingQueue<List<RowReader.Row>> queue, List<RowReader.Row> chunk, AtomicReference<Throwable> failure) {
+    private static void hand(BlockingQueue<ContactMerge.Chunk> queue, ContactMerge.Chunk chunk, AtomicReference<Throwable> failure) {
         try {
             while (!queue.offer(chunk, 100, TimeUnit.MILLISECONDS)) {
                 if (failure.get() != null) {

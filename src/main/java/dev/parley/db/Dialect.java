@@ -25,7 +25,8 @@ public enum Dialect {
 
     /**
      * Flyway placeholders: partial-index clauses on PostgreSQL, nothing on H2 (which has no partial indexes); and
-     * one statement that differs (V10 drops {@code message}'s reference to {@code tenant} on PostgreSQL only).
+     * statements that differ: V9 drops the contact table's primary key ({@code dropContactKey}: H2 names it itself),
+     * V10 drops {@code message}'s reference to {@code tenant} on PostgreSQL only.
      */
     public java.util.Map<String, String> migrationPlaceholders() {
         boolean pg = this == POSTGRESQL;
@@ -37,7 +38,8 @@ public enum Dialect {
                 "partialProviderRef", pg ? "WHERE provider_message_id IS NOT NULL" : "",
                 "partialWindowQueued", pg ? "WHERE status = 'queued' AND window_closes_at IS NOT NULL" : "",
                 "dropMessageTenantReference", pg ? "ALTER TABLE message DROP CONSTRAINT message_tenant_id_fkey"
-                        : "COMMENT ON COLUMN message.tenant_id IS 'the owning tenant; a reference to tenant on H2 only'");
+                        : "COMMENT ON COLUMN message.tenant_id IS 'the owning tenant; a reference to tenant on H2 only'",
+                "dropContactKey", pg ? "DROP CONSTRAINT contact_pkey" : "DROP PRIMARY KEY");
     }
 
     /**

@@ -278,6 +278,51 @@ class ImportsTest {
         assertThat(contactByPhone("+447910000000").get("firstName").asText()).isEqualTo("C0");
     }
 
+    /**
+     * A contact created by someone else while an import runs, after the import made its address filter, is still
+     * found: the import's insert of a twin is refused by the unique index and the chunk is retried with every
+     * address looked up, so the row updates that contact and no twin exists.
+     */
+    @Test
+    void aContactCreatedWhileAnImportRunsIsMergedNotTwinned() throws Exception {
+        var tenant = server.tenant("Filter", "owner@filter.test", "owner-password-f");
+        String token = server.login("owner@filter.test", "owner-password-f");
+        int rows = ImportRun.CHUNK + 5;
+        StringBuilder file = new StringBuilder("phone,email,first name\n");
+        for (int i = 0; i < rows; i++) {
+            file.append(String.format("+4479%08d,late%d@example.com,L%d%n", 20_000_000 + i, i, i));
+        }
+        java.nio.file.Path csv = java.nio.file.Files.createTempFile("parley-filter-", ".csv");
+        try {
+            java.nio.file.Files.writeString(csv, file);
+            String latePhone = String.format("+4479%08d", 20_000_000 + ImportRun.CHUNK + 2);
+            var imports = server.parley().imports();
+            ImportJob job = imports.accept(tenant.tenantId(), csv, "filter.csv",
+                    ImportRoutes.options(Map.of("listName", "filter", "region", "GB")), null, true);
+            java.util.concurrent.atomic.AtomicReference<String> made = new java.util.concurrent.atomic.AtomicReference<>();
+            ImportJob done = imports.runHere(tenant.tenantId(), job, csv, progress -> {
+                if (progress.processed() == ImportRun.CHUNK && made.get() == null) {
+                    Http.Response created = http.post("/v1/contacts").bearer(token)
+                            .json(Map.of("phone", latePhone, "lastName", "Early")).send();
+                    assertThat(created.status()).as(created.body()).isEqualTo(201);
+                    made.set(created.json().get("id").asText());
+                }
+            });
+            assertThat(made.get()).as("the contact was made between the two chunks").isNotNull();
+            assertThat(done.status()).as(String.valueOf(done.error())).isEqualTo("completed");
+            assertThat(done.imported()).isEqualTo(rows - 1);
+            assertThat(done.updated()).isEqualTo(1);
+            JsonNode page = http.get("/v1/contacts?phone=" + URLEncoder.encode(latePhone, StandardCharsets.UTF_8)).bearer(token).send().json();
+            assertThat(page.get("data")).as("one contact for the phone").hasSize(1);
+            JsonNode contact = page.get("data").get(0);
+            assertThat(contact.get("id").asText()).isEqualTo(made.get());
+            assertThat(contact.get("lastName").asText()).isEqualTo("Early");
+            assertThat(contact.get("firstName").asText()).as("filled by the import").isEqualTo("L" + (ImportRun.CHUNK + 2));
+        } finally {
+            java.nio.file.Files.deleteIfExists(csv);
+        }
+    }
+
     String listIdNamed(String name) {
         for (JsonNode l : http.get("/v1/lists?limit=100").bearer(owner).send().json().get("data")) {
             if (l.get("name").asText().equals(name)) {

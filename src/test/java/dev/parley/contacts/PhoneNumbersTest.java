@@ -3,6 +3,7 @@ package dev.parley.contacts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.Phonenumber;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -41,5 +42,49 @@ class PhoneNumbersTest {
                 assertThat(ours.value()).as(region + " " + raw).isEqualTo(theirs);
             }
         }
+    }
+
+    /**
+     * {@code isValid} answers exactly as libphonenumber's {@code isValidNumber}: over numbers made from every
+     * region's example numbers of every type, with their last one to seven digits replaced at random and
+     * their length changed by up to two, so that most land near real ranges (valid and invalid alike) of
+     * shared calling codes (+1, +44, +7, +61, …) and of single-region ones.
+     */
+    @Test
+    void isValidAgreesWithTheLibraryEverywhere() {
+        Random random = new Random(11);
+        long valid = 0;
+        long compared = 0;
+        for (String region : UTIL.getSupportedRegions()) {
+            for (PhoneNumberUtil.PhoneNumberType type : PhoneNumberUtil.PhoneNumberType.values()) {
+                Phonenumber.PhoneNumber example = UTIL.getExampleNumberForType(region, type);
+                if (example == null) {
+                    continue;
+                }
+                String nsn = UTIL.getNationalSignificantNumber(example);
+                for (int i = 0; i < 250; i++) {
+                    int keep = Math.max(1, nsn.length() - 1 - random.nextInt(7));
+                    int length = Math.max(keep, nsn.length() + random.nextInt(5) - 2);
+                    StringBuilder digits = new StringBuilder(nsn.substring(0, keep));
+                    while (digits.length() < length) {
+                        digits.append(random.nextInt(10));
+                    }
+                    if (digits.length() > 17) {
+                        continue;
+                    }
+                    Phonenumber.PhoneNumber n = new Phonenumber.PhoneNumber().setCountryCode(example.getCountryCode())
+                            .setNationalNumber(Long.parseLong(digits.toString()));
+                    if (example.hasItalianLeadingZero() && digits.charAt(0) == '0') {
+                        n.setItalianLeadingZero(true).setNumberOfLeadingZeros(example.getNumberOfLeadingZeros());
+                    }
+                    boolean theirs = UTIL.isValidNumber(n);
+                    assertThat(PhoneNumbers.isValid(n)).as(region + " " + type + " +" + n.getCountryCode() + " " + digits).isEqualTo(theirs);
+                    valid += theirs ? 1 : 0;
+                    compared++;
+                }
+            }
+        }
+        assertThat(compared).isGreaterThan(300_000);
+        assertThat(valid).as("valid numbers among the compared").isBetween(compared / 5, compared * 4 / 5);
     }
 }
