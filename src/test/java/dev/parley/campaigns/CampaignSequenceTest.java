@@ -112,6 +112,38 @@ class CampaignSequenceTest {
     }
 
     @Test
+    void aClickedStepGoesToExactlyThoseWhoClicked() {
+        String l = f.list("Clicks");
+        List<String> audience = contacts(l, 30);
+        String id = f.draft(l, Map.of("steps", List.of(
+                Map.of("after", "PT2H", "when", "clicked", "content", Map.of("text", "Thanks for looking")))));
+        assertThat(f.act(id, "launch").status()).isEqualTo(200);
+        awaitReceipts(id);
+        // A click as the provider reports it (an engagement event on the message it sent), for the first eight contacts.
+        Set<String> clickers = new HashSet<>(audience.subList(0, 8));
+        List<String[]> sent = server.parley().database().jdbi().withHandle(h -> h.createQuery(
+                        "SELECT contact_id, provider_message_id FROM message WHERE campaign_id = :id AND step = 0")
+                .bind("id", id).map((rs, c) -> new String[] {rs.getString(1), rs.getString(2)}).list());
+        for (String[] row : sent) {
+            if (clickers.contains(row[0]) && row[1] != null) {
+                server.parley().callbacks().publish(twilio, List.of(new dev.parley.providers.ProviderEvent.Engagement(
+                        row[1], "clicked", "https://example.com/offer", java.time.Instant.now())));
+            }
+        }
+        Set<String> clicked = new HashSet<>(sent.stream().filter(r -> clickers.contains(r[0]) && r[1] != null).map(r -> r[0]).toList());
+        assertThat(clicked).as("the clickers' first messages were accepted").isNotEmpty();
+
+        clock.advance(Duration.ofHours(2).plusMinutes(1));
+        f.relogin();
+        f.await(id, c -> c.get("progress").get("steps").size() > 1 && c.get("progress").get("steps").get(1).get("total").asLong()
+                + c.get("progress").get("steps").get(1).get("skipped").asLong() == 30);
+        assertThat(contactsAt(id, 1)).as("the clicked step went to exactly those who clicked").isEqualTo(clicked);
+        JsonNode done = f.await(id, c -> c.get("status").asText().equals("completed"));
+        assertThat(done.get("progress").get("steps").get(0).get("clicked").asLong()).isEqualTo(clicked.size());
+        assertThat(done.get("progress").get("steps").get(1).get("skipped").asLong()).isEqualTo(30 - clicked.size());
+    }
+
+    @Test
     void repliesAreCountedOncePerMessageAndAReplyStopsTheNextStep() {
         String l = f.list("Replies");
         List<String> audience = contacts(l, 30);
