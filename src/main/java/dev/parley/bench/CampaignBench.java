@@ -1,6 +1,5 @@
 package dev.parley.bench;
 
-import dev.parley.app.Config;
 import dev.parley.app.Parley;
 import dev.parley.campaigns.Campaign;
 import dev.parley.campaigns.CampaignInput;
@@ -11,10 +10,7 @@ import dev.parley.simulator.Simulator;
 import dev.parley.simulator.SimulatorOptions;
 import dev.parley.templates.Content;
 import dev.parley.tenancy.AuditLog;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,36 +47,16 @@ public final class CampaignBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String schema = "bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (Connection c = DriverManager.getConnection(dbUrl, dbUser, dbPassword)) {
-            c.createStatement().execute("CREATE SCHEMA " + schema);
-        }
-        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("parley-bench-campaign-");
-        Map<String, String> settings = new HashMap<>();
-        settings.put("PARLEY_DATA_DIR", dir.toString());
-        settings.put("PARLEY_DB_URL", dbUrl + (dbUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema);
-        settings.put("PARLEY_DB_USER", dbUser);
-        settings.put("PARLEY_DB_PASSWORD", dbPassword);
-        settings.put("PARLEY_SECRET", "bench-secret-bench-secret-bench-secret-0123");
-        settings.put("PARLEY_PORT", "0");
-        settings.put("PARLEY_HOST", "127.0.0.1");
         try (Simulator simulator = Simulator.start(SimulatorOptions.defaults().withPort(0).withLatency(latencyMs, 0));
-             Parley parley = Parley.serve(Config.resolve(settings, Map.of()))) {
+             BenchParley bench = BenchParley.start(dbUrl, dbUser, dbPassword, "all", "campaign")) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("benchmark", "campaign");
             out.put("recipients", recipients);
             out.put("providerLatencyMs", latencyMs);
-            out.putAll(run(parley, simulator));
+            out.putAll(run(bench.parley(), simulator));
             out.put("machine", Machine.describe());
             System.out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(out));
             return 0;
-        } finally {
-            try (Connection c = DriverManager.getConnection(dbUrl, dbUser, dbPassword)) {
-                c.createStatement().execute("DROP SCHEMA " + schema + " CASCADE");
-            }
-            try (var files = java.nio.file.Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
         }
     }
 

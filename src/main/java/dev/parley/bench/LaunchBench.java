@@ -1,6 +1,5 @@
 package dev.parley.bench;
 
-import dev.parley.app.Config;
 import dev.parley.app.Parley;
 import dev.parley.campaigns.Campaign;
 import dev.parley.campaigns.CampaignInput;
@@ -9,12 +8,9 @@ import dev.parley.core.Json;
 import dev.parley.db.TenantHandle;
 import dev.parley.templates.Content;
 import dev.parley.tenancy.AuditLog;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,36 +46,14 @@ public final class LaunchBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String schema = "bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (Connection c = DriverManager.getConnection(dbUrl, dbUser, dbPassword)) {
-            c.createStatement().execute("CREATE SCHEMA " + schema);
-        }
-        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("parley-bench-launch-");
-        Map<String, String> settings = new HashMap<>();
-        settings.put("PARLEY_DATA_DIR", dir.toString());
-        settings.put("PARLEY_DB_URL", dbUrl + (dbUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema
-                + "&ApplicationName=parley-" + schema);
-        settings.put("PARLEY_DB_USER", dbUser);
-        settings.put("PARLEY_DB_PASSWORD", dbPassword);
-        settings.put("PARLEY_SECRET", "bench-secret-bench-secret-bench-secret-0123");
-        settings.put("PARLEY_ROLE", "api");
-        settings.put("PARLEY_PORT", "0");
-        settings.put("PARLEY_HOST", "127.0.0.1");
-        try (Parley parley = Parley.serve(Config.resolve(settings, Map.of()))) {
+        try (BenchParley bench = BenchParley.start(dbUrl, dbUser, dbPassword, "api", "launch")) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("benchmark", "launch");
             out.put("recipients", recipients);
-            out.putAll(run(parley));
+            out.putAll(run(bench.parley()));
             out.put("machine", Machine.describe());
             System.out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(out));
             return 0;
-        } finally {
-            try (Connection c = DriverManager.getConnection(dbUrl, dbUser, dbPassword)) {
-                c.createStatement().execute("DROP SCHEMA " + schema + " CASCADE");
-            }
-            try (var paths = java.nio.file.Files.walk(dir)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
         }
     }
 

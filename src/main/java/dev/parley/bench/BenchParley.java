@@ -1,0 +1,81 @@
+package dev.parley.bench;
+
+import dev.parley.app.Config;
+import dev.parley.app.Parley;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A Parley for one benchmark run on PostgreSQL: a fresh schema and data directory, both removed on close.
+ * Its pool's connections carry {@code ApplicationName=parley-<schema>}, so their backends can be told apart.
+ */
+final class BenchParley implements AutoCloseable {
+    private final String dbUrl;
+    private final String dbUser;
+    private final String dbPassword;
+    private final String schema;
+    private final Path dir;
+    private final Parley parley;
+
+    private BenchParley(String dbUrl, String dbUser, String dbPassword, String schema, Path dir, Parley parley) {
+        this.dbUrl = dbUrl;
+        this.dbUser = dbUser;
+        this.dbPassword = dbPassword;
+        this.schema = schema;
+        this.dir = dir;
+        this.parley = parley;
+    }
+
+    /** @param role {@code api} (no delivery engine) or {@code all} */
+    static BenchParley start(String dbUrl, String dbUser, String dbPassword, String role, String name) throws Exception {
+        String schema = "bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (Connection c = DriverManager.getConnection(dbUrl, dbUser, dbPassword)) {
+            c.createStatement().execute("CREATE SCHEMA " + schema);
+        }
+        Path dir = Files.createTempDirectory("parley-bench-" + name + "-");
+        Map<String, String> settings = new HashMap<>();
+        settings.put("PARLEY_DATA_DIR", dir.toString());
+        settings.put("PARLEY_DB_URL", dbUrl + (dbUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema
+                + "&ApplicationName=parley-" + schema);
+        settings.put("PARLEY_DB_USER", dbUser);
+        settings.put("PARLEY_DB_PASSWORD", dbPassword);
+        settings.put("PARLEY_SECRET", "bench-secret-bench-secret-bench-secret-0123");
+        settings.put("PARLEY_ROLE", role);
+        settings.put("PARLEY_PORT", "0");
+        settings.put("PARLEY_HOST", "127.0.0.1");
+        try {
+            return new BenchParley(dbUrl, dbUser, dbPassword, schema, dir, Parley.serve(Config.resolve(settings, Map.of())));
+        } catch (RuntimeException e) {
+            drop(dbUrl, dbUser, dbPassword, schema, dir);
+            throw e;
+        }
+    }
+
+    Parley parley() {
+        return parley;
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            parley.close();
+        } finally {
+            drop(dbUrl, dbUser, dbPassword, schema, dir);
+        }
+    }
+
+    private static void drop(String dbUrl, String dbUser, String dbPassword, String schema, Path dir) throws Exception {
+        try (Connection c = DriverManager.getConnection(dbUrl, dbUser, dbPassword)) {
+            c.createStatement().execute("DROP SCHEMA " + schema + " CASCADE");
+        }
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
