@@ -344,7 +344,7 @@ class DeliveryCrashIT {
 
     /**
      * SIGTERM mid-flight (SPEC §4): the node stops claiming, lets the sends under way finish within
-     * {@code PARLEY_SHUTDOWN_GRACE}, puts back the rows it had claimed but not started (they wait for their
+     * {@code PARLEY_SHUTDOWN_GRACE}, puts back any rows it had claimed but not started (they wait for their
      * rate slot), and exits 0 — leaving nothing in {@code sending} and nothing {@code unknown}. A second node
      * then sends the rest, and the simulator has every message exactly once.
      */
@@ -381,7 +381,9 @@ class DeliveryCrashIT {
                     stopSeconds, counts, released);
             assertThat(counts.getOrDefault("sending", 0L)).as("nothing left under the stopped node's lease").isZero();
             assertThat(counts.getOrDefault("unknown", 0L)).as("every send under way finished within the grace").isZero();
-            assertThat(released).as("rows claimed but waiting for their rate slot were put back by the stopping node").isPositive();
+            // Rows the node had claimed but not started (waiting for their rate slot) went back to the queue as
+            // `released`: how many depends on where in a slot the signal lands (0 to a dozen here), so the count is
+            // printed, and what must hold is above: nothing left `sending` or `unknown`.
             assertThat(stopSeconds).as("stopped within the grace and a margin").isLessThan(15);
 
             ParleyProcess second = serve(processes, env);
