@@ -40,4 +40,17 @@ class IdsTest {
         }
         assertThat(ids).hasSize(10_000);
     }
+
+    @Test
+    void idsMadeInOneMillisecondSortInTheOrderTheyWereMade() {
+        java.time.Clock frozen = java.time.Clock.fixed(java.time.Instant.parse("2026-11-21T10:00:00Z"), java.time.ZoneOffset.UTC);
+        java.util.List<String> made = new java.util.ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            made.add(Ids.next("tst", frozen));
+        }
+        java.util.List<String> sorted = new java.util.ArrayList<>(made);
+        java.util.Collections.sort(sorted);
+        org.assertj.core.api.Assertions.assertThat(sorted).isEqualTo(made);
+        org.assertj.core.api.Assertions.assertThat(new java.util.HashSet<>(made)).hasSize(1000);
+    }
 }
