@@ -30,8 +30,7 @@ public final class Callbacks implements ProviderEvents {
     private final ProviderStore providers;
     private final Receipts receipts;
     private final Inbox inbox;
-    private final Suppressions suppressions;
-    private final Consents consents;
+    private final OptOuts optOuts;
 
     public Callbacks(Jdbi jdbi, ProviderStore providers, Receipts receipts, Inbox inbox, Suppressions suppressions,
                      Consents consents) {
@@ -39,8 +38,7 @@ public final class Callbacks implements ProviderEvents {
         this.providers = providers;
         this.receipts = receipts;
         this.inbox = inbox;
-        this.suppressions = suppressions;
-        this.consents = consents;
+        this.optOuts = new OptOuts(suppressions, consents);
     }
 
     @Override
@@ -66,11 +64,8 @@ public final class Callbacks implements ProviderEvents {
             var t = target.get();
             jdbi.useTransaction(h -> {
                 TenantHandle th = new TenantHandle(h, t.tenantId());
-                suppressions.add(th, t.channel(), t.to(), e.kind().equals("spamReport") ? "marked as spam" : "unsubscribed",
-                        "provider");
-                if (t.contactId() != null) {
-                    consents.record(th, t.contactId(), t.channel(), "optedOut", "provider:" + e.kind(), null);
-                }
+                optOuts.optOut(th, t.channel(), t.to(), t.contactId(),
+                        e.kind().equals("spamReport") ? "marked as spam" : "unsubscribed", "provider", "provider:" + e.kind());
             });
         }
     }

@@ -33,8 +33,7 @@ public final class Inbox {
     private final Clock clock;
     private final Ledger ledger;
     private final Contacts contacts;
-    private final Consents consents;
-    private final Suppressions suppressions;
+    private final OptOuts optOuts;
     private final TenantSettings settings;
     private final Runnable nudge;
 
@@ -44,8 +43,7 @@ public final class Inbox {
         this.clock = clock;
         this.ledger = ledger;
         this.contacts = contacts;
-        this.consents = consents;
-        this.suppressions = suppressions;
+        this.optOuts = new OptOuts(suppressions, consents);
         this.settings = settings;
         this.nudge = nudge;
     }
@@ -92,18 +90,13 @@ public final class Inbox {
         TenantSettings.Settings s = settings.get(th);
         return switch (keyword) {
             case STOP -> {
-                boolean fresh = suppressions.add(th, in.channel(), from, "replied " + in.text().strip(), "inbound").created();
-                if (contactId != null) {
-                    consents.record(th, contactId, in.channel(), "optedOut", "inbound:" + in.text().strip(), null);
-                }
+                boolean fresh = optOuts.optOut(th, in.channel(), from, contactId, "replied " + in.text().strip(), "inbound",
+                        "inbound:" + in.text().strip());
                 // Confirm once: a second STOP from an address already suppressed gets no answer.
                 yield fresh ? answer(th, provider, in, from, contactId, blankToNull(s.stopConfirmation()), DEFAULT_STOP) : null;
             }
             case START -> {
-                suppressions.remove(th, in.channel(), from);
-                if (contactId != null) {
-                    consents.record(th, contactId, in.channel(), "optedIn", "inbound:" + in.text().strip(), null);
-                }
+                optOuts.optIn(th, in.channel(), from, contactId, "inbound:" + in.text().strip());
                 yield null;
             }
             case HELP -> answer(th, provider, in, from, contactId, blankToNull(s.helpText()), DEFAULT_HELP);

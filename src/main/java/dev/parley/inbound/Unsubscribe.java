@@ -33,16 +33,14 @@ public final class Unsubscribe implements UnsubscribeLinks {
     private final Clock clock;
     private final byte[] key;
     private final Supplier<String> baseUrl;
-    private final Suppressions suppressions;
-    private final Consents consents;
+    private final OptOuts optOuts;
 
     public Unsubscribe(Jdbi jdbi, Clock clock, byte[] key, Supplier<String> baseUrl, Suppressions suppressions, Consents consents) {
         this.jdbi = jdbi;
         this.clock = clock;
         this.key = key;
         this.baseUrl = baseUrl;
-        this.suppressions = suppressions;
-        this.consents = consents;
+        this.optOuts = new OptOuts(suppressions, consents);
     }
 
     public void register(Api api) {
@@ -103,10 +101,8 @@ public final class Unsubscribe implements UnsubscribeLinks {
         Instant now = clock.instant();
         jdbi.useTransaction(h -> {
             TenantHandle th = new TenantHandle(h, t.tenantId());
-            boolean created = suppressions.add(th, "email", t.to(), "unsubscribe link", "unsubscribe").created();
-            if (t.contactId() != null) {
-                consents.record(th, t.contactId(), "email", "optedOut", "unsubscribe link", null);
-            }
+            boolean created = optOuts.optOut(th, "email", t.to(), t.contactId(), "unsubscribe link", "unsubscribe",
+                    "unsubscribe link");
             if (created) {
                 CampaignCounters.engagement(h, id.get(), "optedOut", List.of("unsubscribed", "spamReport", "optedOut"));
                 th.update("""
