@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import picocli.CommandLine.Option;
 
 /**
  * A Parley for one benchmark run on PostgreSQL: a fresh schema and data directory, both removed on close.
@@ -32,8 +33,25 @@ final class BenchParley implements AutoCloseable {
         this.parley = parley;
     }
 
+    /** The PostgreSQL a benchmark measures on: its command-line options. */
+    static final class Database {
+        @Option(names = "--db-url", defaultValue = "jdbc:postgresql://127.0.0.1:5432/postgres",
+                description = "PostgreSQL to measure on; a fresh schema is made and dropped (default ${DEFAULT-VALUE}).")
+        String dbUrl;
+
+        @Option(names = "--db-user", defaultValue = "postgres", description = "PostgreSQL user.")
+        String dbUser;
+
+        @Option(names = "--db-password", defaultValue = "", description = "PostgreSQL password.")
+        String dbPassword;
+    }
+
     /** @param role {@code api} (no delivery engine) or {@code all} */
-    static BenchParley start(String dbUrl, String dbUser, String dbPassword, String role, String name) throws Exception {
+    static BenchParley start(Database database, String role, String name) throws Exception {
+        return start(database.dbUrl, database.dbUser, database.dbPassword, role, name);
+    }
+
+    private static BenchParley start(String dbUrl, String dbUser, String dbPassword, String role, String name) throws Exception {
         String schema = "bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         try (Connection c = DriverManager.getConnection(dbUrl, dbUser, dbPassword)) {
             c.createStatement().execute("CREATE SCHEMA " + schema);

@@ -18,6 +18,7 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.jdbi.v3.core.Jdbi;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -35,20 +36,13 @@ public final class CampaignBench implements Callable<Integer> {
     @Option(names = "--latency-ms", defaultValue = "0", description = "The simulator's answer latency (default ${DEFAULT-VALUE}).")
     long latencyMs;
 
-    @Option(names = "--db-url", defaultValue = "jdbc:postgresql://127.0.0.1:5432/postgres",
-            description = "PostgreSQL to measure on; a fresh schema is made and dropped (default ${DEFAULT-VALUE}).")
-    String dbUrl;
-
-    @Option(names = "--db-user", defaultValue = "postgres", description = "PostgreSQL user.")
-    String dbUser;
-
-    @Option(names = "--db-password", defaultValue = "", description = "PostgreSQL password.")
-    String dbPassword;
+    @Mixin
+    BenchParley.Database database;
 
     @Override
     public Integer call() throws Exception {
         try (Simulator simulator = Simulator.start(SimulatorOptions.defaults().withPort(0).withLatency(latencyMs, 0));
-             BenchParley bench = BenchParley.start(dbUrl, dbUser, dbPassword, "all", "campaign")) {
+             BenchParley bench = BenchParley.start(database, "all", "campaign")) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("benchmark", "campaign");
             out.put("recipients", recipients);

@@ -18,6 +18,7 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.jdbi.v3.core.Jdbi;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -34,19 +35,12 @@ public final class LaunchBench implements Callable<Integer> {
     @Option(names = "--recipients", defaultValue = "1000000", description = "Contacts in the audience (default ${DEFAULT-VALUE}).")
     int recipients;
 
-    @Option(names = "--db-url", defaultValue = "jdbc:postgresql://127.0.0.1:5432/postgres",
-            description = "PostgreSQL to measure on; a fresh schema is made and dropped (default ${DEFAULT-VALUE}).")
-    String dbUrl;
-
-    @Option(names = "--db-user", defaultValue = "postgres", description = "PostgreSQL user.")
-    String dbUser;
-
-    @Option(names = "--db-password", defaultValue = "", description = "PostgreSQL password.")
-    String dbPassword;
+    @Mixin
+    BenchParley.Database database;
 
     @Override
     public Integer call() throws Exception {
-        try (BenchParley bench = BenchParley.start(dbUrl, dbUser, dbPassword, "api", "launch")) {
+        try (BenchParley bench = BenchParley.start(database, "api", "launch")) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("benchmark", "launch");
             out.put("recipients", recipients);
