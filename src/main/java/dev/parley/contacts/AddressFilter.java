@@ -1,7 +1,7 @@
 package dev.parley.contacts;
 
 import dev.parley.db.TenantHandle;
-import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -45,10 +45,22 @@ final class AddressFilter {
         return filter;
     }
 
-    void addAll(List<String> addresses) {
+    /** Adds every address; import writers share one filter, so a chunk's addresses go in under one lock. */
+    synchronized void addAll(List<String> addresses) {
         for (String a : addresses) {
             add(a);
         }
+    }
+
+    /** The addresses the filter may hold, in their order: those a chunk must look up. */
+    synchronized List<String> mayHold(List<String> addresses) {
+        List<String> out = new ArrayList<>();
+        for (String a : addresses) {
+            if (mightHold(a)) {
+                out.add(a);
+            }
+        }
+        return out;
     }
 
     synchronized void add(String address) {
@@ -78,11 +90,11 @@ final class AddressFilter {
         return true;
     }
 
-    /** 64-bit FNV-1a over the UTF-8 bytes, then mixed (SplitMix64's finaliser). */
+    /** 64-bit FNV-1a over the UTF-16 code units (no copy of the string), then mixed (SplitMix64's finaliser). */
     private static long hash(String s) {
         long h = 0xcbf29ce484222325L;
-        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
-            h ^= b & 0xff;
+        for (int i = 0; i < s.length(); i++) {
+            h ^= s.charAt(i);
             h *= 0x100000001b3L;
         }
         h = (h ^ (h >>> 30)) * 0xbf58476d1ce4e5b9L;

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeSet;
 
 /**
  * Applies one chunk of import rows to the tenant's contacts in the caller's transaction, set-based: one
@@ -101,8 +102,8 @@ final class ContactMerge {
         dialect.indexLookupPlans().forEach(th.raw()::execute);
         Map<String, Working> byPhone = new HashMap<>();
         Map<String, Working> byEmail = new HashMap<>();
-        load(th, dialect, filter == null ? chunk.phones() : mayExist(chunk.phones(), filter),
-                filter == null ? chunk.emails() : mayExist(chunk.emails(), filter), byPhone, byEmail);
+        load(th, dialect, filter == null ? chunk.phones() : filter.mayHold(chunk.phones()),
+                filter == null ? chunk.emails() : filter.mayHold(chunk.emails()), byPhone, byEmail);
         List<Working> touched = new ArrayList<>();
         List<RowReader.Row> rejects = new ArrayList<>();
         List<String> rejectReasons = new ArrayList<>();
@@ -173,53 +174,47 @@ final class ContactMerge {
         return ordered;
     }
 
-    private static List<String> mayExist(List<String> addresses, AddressFilter filter) {
-        List<String> out = new ArrayList<>();
-        for (String a : addresses) {
-            if (filter.mightHold(a)) {
-                out.add(a);
-            }
-        }
-        return out;
-    }
-
+    /**
+     * Finds the contacts the chunk's addresses name, then reads them again locked ({@link Dialect#lockedRows}): the
+     * merge starts from their latest version, and another import writer or an API call that changes one of them
+     * waits for this chunk rather than having its change overwritten by it.
+     */
     private static void load(TenantHandle th, Dialect dialect, List<String> phones, List<String> emails,
                              Map<String, Working> byPhone, Map<String, Working> byEmail) {
-        String select = """
-                SELECT c.id, c.phone, c.email, c.first_name, c.last_name, c.timezone, c.locale, c.attributes_json,
-                       c.sms_consent, c.email_consent FROM\s""";
-        Map<String, Working> byId = new HashMap<>();
+        TreeSet<String> ids = new TreeSet<>();
         for (var pass : List.of(Map.entry("phone", phones), Map.entry("email", emails))) {
-            if (pass.getValue().isEmpty()) {
-                continue;
+            if (!pass.getValue().isEmpty()) {
+                dialect.bindKeys(th.query("SELECT c.id FROM " + dialect.keyedRows("contact", pass.getKey())), pass.getValue())
+                        .mapTo(String.class).forEach(ids::add);
             }
-            dialect.bindKeys(th.query(select + dialect.keyedRows("contact", pass.getKey())), pass.getValue())
-                    .map((rs, ctx) -> {
-                        Working w = byId.get(rs.getString("id"));
-                        if (w == null) {
-                            w = new Working(rs.getString("id"), false);
-                            w.phone = rs.getString("phone");
-                            w.email = rs.getString("email");
-                            w.firstName = rs.getString("first_name");
-                            w.lastName = rs.getString("last_name");
-                            w.timezone = rs.getString("timezone");
-                            w.locale = rs.getString("locale");
-                            w.attributes = ContactStore.attributes(rs.getString("attributes_json"));
-                            w.smsConsent = rs.getString("sms_consent");
-                            w.emailConsent = rs.getString("email_consent");
-                            byId.put(w.id, w);
-                        }
-                        return w;
-                    })
-                    .forEach(w -> {
-                        if (w.phone != null) {
-                            byPhone.put(w.phone, w);
-                        }
-                        if (w.email != null) {
-                            byEmail.put(w.email, w);
-                        }
-                    });
         }
+        if (ids.isEmpty()) {
+            return;
+        }
+        dialect.bindKeys(th.query("""
+                SELECT c.id, c.phone, c.email, c.first_name, c.last_name, c.timezone, c.locale, c.attributes_json,
+                       c.sms_consent, c.email_consent FROM\s""" + dialect.lockedRows("contact")), List.copyOf(ids))
+                .map((rs, ctx) -> {
+                    Working w = new Working(rs.getString("id"), false);
+                    w.phone = rs.getString("phone");
+                    w.email = rs.getString("email");
+                    w.firstName = rs.getString("first_name");
+                    w.lastName = rs.getString("last_name");
+                    w.timezone = rs.getString("timezone");
+                    w.locale = rs.getString("locale");
+                    w.attributes = ContactStore.attributes(rs.getString("attributes_json"));
+                    w.smsConsent = rs.getString("sms_consent");
+                    w.emailConsent = rs.getString("email_consent");
+                    return w;
+                })
+                .forEach(w -> {
+                    if (w.phone != null) {
+                        byPhone.put(w.phone, w);
+                    }
+                    if (w.email != null) {
+                        byEmail.put(w.email, w);
+                    }
+                });
     }
 
     /** Merges {@code in} into {@code w}; returns true when anything changed. The caller has checked the addresses are free. */

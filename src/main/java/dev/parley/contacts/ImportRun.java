@@ -9,7 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.jdbi.v3.core.Jdbi;
@@ -17,12 +19,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one import to its end: this thread reads and normalises rows into chunks of {@link #CHUNK}; a
- * writer thread applies each chunk with {@link ContactMerge} in its own transaction together with the
- * job's counters, so progress is exact and a crash loses at most the chunk in flight. At most two
- * chunks wait between the threads: memory does not grow with the file. Chunks look up only the addresses
+ * Runs one import to its end: this thread reads and normalises rows into chunks of {@link #CHUNK} for
+ * {@link Dialect#importWriters} writer threads, routed by phone (else email) so that rows naming one phone
+ * always meet the same writer, in file order. A writer applies each chunk with {@link ContactMerge} in its
+ * own transaction together with the job's counters, so progress is exact and a crash loses at most the
+ * chunks in flight. A writer's queue holds one chunk besides the one it applies and the one being filled:
+ * memory does not grow with the file. Chunks look up only the addresses
  * an {@link AddressFilter} made at the start says may exist; a chunk that meets a twin made concurrently (a
- * unique index fires) is retried from a fresh lookup of every address.
+ * unique index fires) or deadlocks with another writer on row locks is retried from a fresh lookup of every
+ * address.
  *
  * <p>Chunk transactions commit without waiting for the WAL flush on PostgreSQL
  * ({@link Dialect#asynchronousCommit}): a crash may lose the last chunks committed, together with their
@@ -31,11 +36,15 @@ import org.slf4j.LoggerFactory;
  */
 final class ImportRun {
     static final int CHUNK = 10_000;
-    private static final int ATTEMPTS = 3;
+    private static final int ATTEMPTS = 5;
     private static final Logger log = LoggerFactory.getLogger(ImportRun.class);
-    private static final ContactMerge.Chunk END = new ContactMerge.Chunk(List.of(), List.of(), List.of());
+    private static final Handed END = new Handed(new ContactMerge.Chunk(List.of(), List.of(), List.of()), -1);
+
+    /** A chunk handed to a writer, with the tag under which {@link Router} knows its addresses while it is in flight. */
+    private record Handed(ContactMerge.Chunk chunk, long tag) {}
 
     private final Jdbi jdbi;
+    private final int writers;
     private final String asynchronousCommit;
     private final ContactMerge merge;
     private final ImportStore store;
@@ -43,6 +52,7 @@ final class ImportRun {
 
     ImportRun(Jdbi jdbi, Dialect dialect, ContactMerge merge, ImportStore store, Clock clock) {
         this.jdbi = jdbi;
+        this.writers = dialect.importWriters();
         this.asynchronousCommit = dialect.asynchronousCommit();
         this.merge = merge;
         this.store = store;
@@ -64,51 +74,55 @@ final class ImportRun {
         // In a transaction, so that PostgreSQL's driver streams the tenant's addresses by the fetch size rather than
         // reading them all into memory.
         AddressFilter filter = jdbi.inTransaction(h -> AddressFilter.of(new TenantHandle(h, tenantId), file.rowsEstimate()));
-        BlockingQueue<ContactMerge.Chunk> queue = new ArrayBlockingQueue<>(2);
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        AtomicReference<Boolean> canceled = new AtomicReference<>(false);
-        Thread writer = Thread.ofPlatform().name("parley-import-" + job.id()).start(() -> {
-            try {
-                ContactMerge.Chunk chunk;
-                while ((chunk = queue.take()) != END) {
-                    if (canceled.get() || failure.get() != null) {
-                        continue;
+        AtomicBoolean canceled = new AtomicBoolean();
+        List<BlockingQueue<Handed>> queues = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        Router router = new Router(writers);
+        for (int w = 0; w < writers; w++) {
+            BlockingQueue<Handed> queue = new ArrayBlockingQueue<>(1);
+            queues.add(queue);
+            threads.add(Thread.ofPlatform().name("parley-import-" + job.id() + "-" + w).start(() -> {
+                try {
+                    Handed handed;
+                    while ((handed = queue.take()) != END) {
+                        if (canceled.get() || failure.get() != null) {
+                            continue;
+                        }
+                        if (applyWithRetry(tenantId, job, policy, handed.chunk(), file.rowsEstimate(), filter)) {
+                            canceled.set(true);
+                        }
+                        router.committed(handed);
+                        progress.accept(get(tenantId, job.id()));
                     }
-                    if (applyWithRetry(tenantId, job, policy, chunk, file.rowsEstimate(), filter)) {
-                        canceled.set(true);
-                    }
-                    progress.accept(get(tenantId, job.id()));
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                    queue.clear();
                 }
-            } catch (Throwable t) {
-                failure.compareAndSet(null, t);
-                queue.clear();
-            }
-        });
+            }));
+        }
         String error = null;
         try (Reader reader = file.open()) {
             CsvParser parser = file.parser(reader);
             parser.next();
-            List<RowReader.Row> chunk = new ArrayList<>(CHUNK);
             CsvParser.Record record;
             while ((record = parser.next()) != null && !canceled.get() && failure.get() == null) {
-                chunk.add(rows.read(record));
-                if (chunk.size() == CHUNK) {
-                    hand(queue, ContactMerge.chunk(chunk), failure);
-                    chunk = new ArrayList<>(CHUNK);
+                int w = router.add(rows.read(record));
+                if (router.full(w)) {
+                    hand(queues.get(w), router.take(w), failure);
                 }
             }
-            if (!chunk.isEmpty() && !canceled.get()) {
-                hand(queue, ContactMerge.chunk(chunk), failure);
+            for (int w = 0; w < writers; w++) {
+                if (!router.empty(w) && !canceled.get()) {
+                    hand(queues.get(w), router.take(w), failure);
+                }
             }
         } catch (Exception e) {
             log.warn("Import {} could not read its file", job.id(), e);
             error = "the file could not be read to its end: " + e.getMessage();
         } finally {
-            hand(queue, END, failure);
-            try {
-                writer.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            for (int w = 0; w < writers; w++) {
+                end(queues.get(w), threads.get(w));
             }
         }
         Throwable t = failure.get();
@@ -123,6 +137,94 @@ final class ImportRun {
         ImportJob done = get(tenantId, job.id());
         progress.accept(done);
         return done;
+    }
+
+    /**
+     * Sends rows to writers so that rows about one person are applied in file order: a row goes to the writer of a
+     * row still in flight (read, not yet committed) that names its phone or email, else by a hash of its phone
+     * (else email). A row naming a phone in flight at one writer and an email in flight at another goes with its
+     * phone; that contact then meets the other writer through the unique indexes and row locks of
+     * {@link ContactMerge}, which keep it single, though its two rows may then apply out of file order. Only the
+     * addresses of chunks in flight are remembered (at most three chunks per writer), so memory does not grow
+     * with the file. Unusable rows are spread by line.
+     */
+    private static final class Router {
+        private final int writers;
+        private final List<List<RowReader.Row>> filling = new ArrayList<>();
+        private final long[] tags;
+        private final ConcurrentHashMap<String, Long> inFlight = new ConcurrentHashMap<>();
+        private long chunks;
+
+        Router(int writers) {
+            this.writers = writers;
+            this.tags = new long[writers];
+            for (int w = 0; w < writers; w++) {
+                filling.add(new ArrayList<>(CHUNK));
+                tags[w] = nextTag(w);
+            }
+        }
+
+        /** Adds a row to its writer's chunk; returns that writer. */
+        int add(RowReader.Row row) {
+            int w = writerOf(row);
+            filling.get(w).add(row);
+            ContactInput in = row.input();
+            if (writers > 1 && in != null) {
+                if (in.phone() != null) {
+                    inFlight.put(in.phone(), tags[w]);
+                }
+                if (in.email() != null) {
+                    inFlight.put(in.email(), tags[w]);
+                }
+            }
+            return w;
+        }
+
+        private int writerOf(RowReader.Row row) {
+            if (writers == 1) {
+                return 0;
+            }
+            ContactInput in = row.input();
+            if (in == null) {
+                return (int) (row.line() % writers);
+            }
+            Long tag = in.phone() == null ? null : inFlight.get(in.phone());
+            if (tag == null && in.email() != null) {
+                tag = inFlight.get(in.email());
+            }
+            if (tag != null) {
+                return (int) (tag % writers);
+            }
+            return Math.floorMod((in.phone() != null ? in.phone() : in.email()).hashCode(), writers);
+        }
+
+        boolean full(int w) {
+            return filling.get(w).size() >= CHUNK;
+        }
+
+        boolean empty(int w) {
+            return filling.get(w).isEmpty();
+        }
+
+        /** Writer {@code w}'s chunk, to hand over; a new one starts. */
+        Handed take(int w) {
+            Handed handed = new Handed(ContactMerge.chunk(filling.get(w)), tags[w]);
+            filling.set(w, new ArrayList<>(CHUNK));
+            tags[w] = nextTag(w);
+            return handed;
+        }
+
+        /** Forgets a committed chunk's addresses, unless a later row has since claimed them for its own chunk. */
+        void committed(Handed handed) {
+            if (writers > 1) {
+                handed.chunk().phones().forEach(a -> inFlight.remove(a, handed.tag()));
+                handed.chunk().emails().forEach(a -> inFlight.remove(a, handed.tag()));
+            }
+        }
+
+        private long nextTag(int w) {
+            return chunks++ * writers + w;
+        }
     }
 
     /**
@@ -143,24 +245,28 @@ final class ImportRun {
                     return store.progress(th, job.id(), counts, estimate, clock.instant());
                 });
             } catch (RuntimeException e) {
-                if (attempt >= ATTEMPTS || !uniqueViolation(e)) {
+                if (attempt >= ATTEMPTS || !concurrentWriter(e)) {
                     throw e;
                 }
-                log.info("Import {} met a contact made concurrently; retrying the chunk", job.id());
+                log.info("Import {} met a contact another writer was making; retrying the chunk", job.id());
             }
         }
     }
 
-    private static boolean uniqueViolation(Throwable e) {
+    /**
+     * Whether {@code e} is what a concurrent writer of the same contact causes: a unique index refusing a twin
+     * (23505), or PostgreSQL breaking a deadlock between two writers' row locks (40P01).
+     */
+    private static boolean concurrentWriter(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
+            if (t instanceof SQLException sql && ("23505".equals(sql.getSQLState()) || "40P01".equals(sql.getSQLState()))) {
                 return true;
             }
         }
         return false;
     }
 
-    private static void hand(BlockingQueue<ContactMerge.Chunk> queue, ContactMerge.Chunk chunk, AtomicReference<Throwable> failure) {
+    private static void hand(BlockingQueue<Handed> queue, Handed chunk, AtomicReference<Throwable> failure) {
         try {
             while (!queue.offer(chunk, 100, TimeUnit.MILLISECONDS)) {
                 if (failure.get() != null) {
@@ -170,6 +276,21 @@ final class ImportRun {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             failure.compareAndSet(null, e);
+        }
+    }
+
+    /**
+     * Hands a writer its end and waits for it to finish. A live writer always drains its queue (it skips chunks
+     * once the import failed or was canceled), so the end reaches it; a writer that failed has stopped reading.
+     */
+    private static void end(BlockingQueue<Handed> queue, Thread writer) {
+        try {
+            while (writer.isAlive() && !queue.offer(END, 100, TimeUnit.MILLISECONDS)) {
+                // the writer is still applying a chunk
+            }
+            writer.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -173,6 +173,19 @@ public enum Dialect {
                 : table + " c WHERE c.tenant_id = :tenant AND c." + column + " IN (<keys>)";
     }
 
+    /**
+     * The rows of {@code table} of tenant {@code :tenant} whose id is one of {@code :ids}, locked for update: the
+     * latest committed version of each, which no other transaction changes until this one ends. Bind the ids,
+     * sorted so that writers lock in one order, with {@link #bindKeys} (as {@code keys}). PostgreSQL locks one id
+     * at a time in the array's order through the primary key; H2 takes an {@code IN} list.
+     */
+    public String lockedRows(String table) {
+        return this == POSTGRESQL
+                ? "unnest(CAST(:keys AS varchar[])) AS k (v) CROSS JOIN LATERAL (SELECT * FROM " + table
+                        + " t WHERE t.tenant_id = :tenant AND t.id = k.v FOR UPDATE) c"
+                : table + " c WHERE c.tenant_id = :tenant AND c.id IN (<keys>) ORDER BY c.id FOR UPDATE";
+    }
+
     /** Binds the keys of a {@link #keyedRows} statement. */
     public org.jdbi.v3.core.statement.Query bindKeys(org.jdbi.v3.core.statement.Query query, java.util.List<String> keys) {
         return this == POSTGRESQL ? query.bindArray("keys", String.class, keys) : query.bindList("keys", keys);
@@ -196,6 +209,15 @@ public enum Dialect {
      */
     public int hotRowWriters() {
         return this == POSTGRESQL ? 3 : 1;
+    }
+
+    /**
+     * How many threads write an import's chunks at once. On PostgreSQL each has its own connection, and
+     * PostgreSQL's work (index inserts, mostly) is most of an import, so two backends keep two cores busy; H2's
+     * writers in one embedded process only contend for its locks.
+     */
+    public int importWriters() {
+        return this == POSTGRESQL ? 2 : 1;
     }
 
     /**
