@@ -1,9 +1,5 @@
 package dev.parley.db;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -18,10 +14,12 @@ import org.postgresql.core.BaseConnection;
 
 /**
  * Appends many rows to one table in the caller's transaction, the fastest way each database allows:
- * PostgreSQL {@code COPY … FROM STDIN} (text format) and, on H2, one prepared multi-row statement run as
+ * PostgreSQL {@code COPY … FROM STDIN} (binary format) and, on H2, one prepared multi-row statement run as
  * a JDBC batch. Rows are buffered up to {@link #FLUSH_ROWS} and written on {@link #flush()}; values are
- * {@code String}, {@code Long}, {@code Integer}, {@code Boolean}, {@code Instant} or null. Made by
- * {@link Dialect#bulkInsert} or {@link Dialect#streamingInsert}.
+ * {@code String}, {@code Long}, {@code Integer}, {@code Boolean}, {@code Instant} or null, and on PostgreSQL each
+ * must suit its column's type (a {@code String} for a numeric column is read as a decimal), or {@code add} or
+ * {@code flush} throws {@link IllegalArgumentException}. Made by {@link Dialect#bulkInsert} or
+ * {@link Dialect#streamingInsert}.
  */
 public abstract sealed class BulkInsert implements AutoCloseable {
     static final int FLUSH_ROWS = 5_000;
@@ -71,7 +69,7 @@ public abstract sealed class BulkInsert implements AutoCloseable {
             if (end) {
                 finish();
             }
-        } catch (SQLException | IOException e) {
+        } catch (SQLException e) {
             throw new IllegalStateException("bulk insert into " + table + " failed: " + e.getMessage(), e);
         }
     }
@@ -81,29 +79,30 @@ public abstract sealed class BulkInsert implements AutoCloseable {
         return FLUSH_ROWS;
     }
 
-    protected abstract void write() throws SQLException, IOException;
+    protected abstract void write() throws SQLException;
 
     /** Completes what {@link #write} left open. */
-    protected void finish() throws SQLException, IOException {}
+    protected void finish() throws SQLException {}
 
     /**
-     * {@code COPY FROM STDIN}: one statement per {@link #FLUSH_ROWS} rows, or, streaming, one statement left open
-     * from the first row to {@link #flush()} that is sent a few hundred rows at a time, so PostgreSQL inserts rows
-     * while the caller is still making the next ones. While a streaming COPY is open the connection can run
-     * nothing else (the driver would wait for the COPY forever): the caller makes no other statement between its
-     * first {@code add} and {@code flush}, and closes the writer when it fails in between.
+     * {@code COPY FROM STDIN} in PostgreSQL's binary format (see {@link BinaryCopy}: no text for the server to
+     * parse): one statement per {@link #FLUSH_ROWS} rows, or, streaming, one statement left open from the first row
+     * to {@link #flush()} that is sent a few hundred rows at a time, so PostgreSQL inserts rows while the caller is
+     * still making the next ones. While a streaming COPY is open the connection can run nothing else (the driver
+     * would wait for the COPY forever): the caller makes no other statement between its first {@code add} and
+     * {@code flush}, and closes the writer when it fails in between.
      */
     static final class Copy extends BulkInsert {
         private static final int STREAM_ROWS = 500;
         private final boolean streaming;
-        private Instant lastInstant;
-        private String lastInstantText;
+        private final String sql;
+        private BinaryCopy rows;
         private CopyIn open;
-        private final StringBuilder text = new StringBuilder(1 << 16);
 
         Copy(Connection connection, String table, List<String> columns, boolean streaming) {
             super(connection, table, columns);
             this.streaming = streaming;
+            this.sql = "COPY " + table + " (" + String.join(", ", columns) + ") FROM STDIN (FORMAT binary)";
         }
 
         @Override
@@ -112,8 +111,43 @@ public abstract sealed class BulkInsert implements AutoCloseable {
         }
 
         @Override
+        protected void write() throws SQLException {
+            if (rows == null) {
+                rows = BinaryCopy.of(connection, table, columns);
+            }
+            rows.clear();
+            if (open == null) {
+                rows.header();
+            }
+            for (Object[] row : pending) {
+                rows.row(row);
+            }
+            CopyManager copies = new CopyManager(connection.unwrap(BaseConnection.class));
+            if (streaming) {
+                if (open == null) {
+                    open = copies.copyIn(sql);
+                }
+                open.writeToCopy(rows.bytes(), 0, rows.size());
+                return;
+            }
+            rows.trailer();
+            CopyIn copy = copies.copyIn(sql);
+            try {
+                copy.writeToCopy(rows.bytes(), 0, rows.size());
+                copy.endCopy();
+            } finally {
+                if (copy.isActive()) {
+                    copy.cancelCopy();
+                }
+            }
+        }
+
+        @Override
         protected void finish() throws SQLException {
             if (open != null) {
+                rows.clear();
+                rows.trailer();
+                open.writeToCopy(rows.bytes(), 0, rows.size());
                 CopyIn copy = open;
                 open = null;
                 copy.endCopy();
@@ -133,75 +167,6 @@ public abstract sealed class BulkInsert implements AutoCloseable {
                 }
             }
         }
-
-        @Override
-        protected void write() throws SQLException, IOException {
-            text.setLength(0);
-            for (Object[] row : pending) {
-                for (int i = 0; i < row.length; i++) {
-                    if (i > 0) {
-                        text.append('\t');
-                    }
-                    if (row[i] instanceof Instant at) {
-                        if (!at.equals(lastInstant)) {
-                            lastInstant = at;
-                            lastInstantText = at.toString();
-                        }
-                        text.append(lastInstantText);
-                    } else {
-                        appendCopyValue(text, row[i]);
-                    }
-                }
-                text.append('\n');
-            }
-            CopyManager copy = new CopyManager(connection.unwrap(BaseConnection.class));
-            if (streaming) {
-                if (open == null) {
-                    open = copy.copyIn("COPY " + table + " (" + String.join(", ", columns) + ") FROM STDIN");
-                }
-                byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
-                open.writeToCopy(bytes, 0, bytes.length);
-                return;
-            }
-            try (Reader in = new StringReader(text.toString())) {
-                copy.copyIn("COPY " + table + " (" + String.join(", ", columns) + ") FROM STDIN", in);
-            }
-        }
-
-        private static void appendCopyValue(StringBuilder out, Object value) {
-            switch (value) {
-                case null -> out.append("\\N");
-                case Boolean b -> out.append(b ? 't' : 'f');
-                case Number n -> out.append(n);
-                default -> {
-                    String s = value.toString();
-                    if (plain(s)) {
-                        out.append(s);
-                        return;
-                    }
-                    for (int i = 0; i < s.length(); i++) {
-                        char c = s.charAt(i);
-                        switch (c) {
-                            case '\\' -> out.append("\\\\");
-                            case '\t' -> out.append("\\t");
-                            case '\n' -> out.append("\\n");
-                            case '\r' -> out.append("\\r");
-                            default -> out.append(c);
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    private static boolean plain(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '\\' || c == '\t' || c == '\n' || c == '\r') {
-                return false;
-            }
-        }
-        return true;
     }
 
     static final class Batch extends BulkInsert {
