@@ -62,8 +62,8 @@ public final class ImportBench implements Callable<Integer> {
     @Option(names = "--skip-h2", description = "Measure PostgreSQL only.")
     boolean skipH2;
 
-    @Option(names = "--imports", defaultValue = "2", description = "Imports of the file, each into a new tenant, in one"
-            + " server process (default ${DEFAULT-VALUE}): the first is a fresh JVM's, the next are a running server's.")
+    @Option(names = "--imports", defaultValue = "2", description = "Imports of the file, each by a new server on an empty"
+            + " database, in this one JVM (default ${DEFAULT-VALUE}): the first while the JIT compiler works, the next warm.")
     int imports;
 
     @Override
@@ -79,20 +79,25 @@ public final class ImportBench implements Callable<Integer> {
             out.put("fileBytes", Files.size(csv));
             out.put("generateSeconds", seconds(t0));
             if (!"none".equals(dbUrl)) {
-                String schema = "bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-                try (Connection c = DriverManager.getConnection(dbUrl, dbUser, dbPassword)) {
-                    c.createStatement().execute("CREATE SCHEMA " + schema);
-                }
+                List<String> schemas = new ArrayList<>();
                 try {
-                    Map<String, String> settings = new HashMap<>();
-                    settings.put("PARLEY_DATA_DIR", dir.resolve("pg").toString());
-                    settings.put("PARLEY_DB_URL", dbUrl + (dbUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema
-                            + "&ApplicationName=" + schema);
-                    settings.put("PARLEY_DB_USER", dbUser);
-                    settings.put("PARLEY_DB_PASSWORD", dbPassword);
-                    settings.put("PARLEY_SECRET", "bench-secret-bench-secret-bench-secret-0123");
-                    List<Map<String, Object>> pg = run(settings, csv, schema);
-                    double copySeconds = copyCeiling(schema, csv);
+                    List<Map<String, Object>> pg = new ArrayList<>();
+                    for (int i = 1; i <= imports; i++) {
+                        String schema = "bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+                        try (Connection c = DriverManager.getConnection(dbUrl, dbUser, dbPassword)) {
+                            c.createStatement().execute("CREATE SCHEMA " + schema);
+                        }
+                        schemas.add(schema);
+                        Map<String, String> settings = new HashMap<>();
+                        settings.put("PARLEY_DATA_DIR", dir.resolve("pg-" + i).toString());
+                        settings.put("PARLEY_DB_URL", dbUrl + (dbUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema
+                                + "&ApplicationName=" + schema);
+                        settings.put("PARLEY_DB_USER", dbUser);
+                        settings.put("PARLEY_DB_PASSWORD", dbPassword);
+                        settings.put("PARLEY_SECRET", "bench-secret-bench-secret-bench-secret-0123");
+                        pg.add(run(i, settings, csv, schema));
+                    }
+                    double copySeconds = copyCeiling(schemas.getLast(), csv);
                     for (Map<String, Object> run : pg) {
                         run.put("ratioToCopy", Math.round((double) run.get("seconds") / copySeconds * 100) / 100.0);
                     }
@@ -103,12 +108,18 @@ public final class ImportBench implements Callable<Integer> {
                     out.put("postgresql", result);
                 } finally {
                     try (Connection c = DriverManager.getConnection(dbUrl, dbUser, dbPassword)) {
-                        c.createStatement().execute("DROP SCHEMA " + schema + " CASCADE");
+                        for (String schema : schemas) {
+                            c.createStatement().execute("DROP SCHEMA " + schema + " CASCADE");
+                        }
                     }
                 }
             }
             if (!skipH2) {
-                out.put("h2", Map.of("imports", run(Map.of("PARLEY_DATA_DIR", dir.resolve("h2").toString()), csv, null)));
+                List<Map<String, Object>> h2 = new ArrayList<>();
+                for (int i = 1; i <= imports; i++) {
+                    h2.add(run(i, Map.of("PARLEY_DATA_DIR", dir.resolve("h2-" + i).toString()), csv, null));
+                }
+                out.put("h2", Map.of("imports", h2));
             }
             out.put("machine", Machine.describe());
             System.out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(out));
@@ -121,21 +132,18 @@ public final class ImportBench implements Callable<Integer> {
     }
 
     /**
-     * Imports {@code csv} {@link #imports} times in one server, each time into a new tenant; {@code applicationName}
-     * names the PostgreSQL backends to measure the CPU of (null on H2).
+     * Imports {@code csv} into a new tenant of a new server on an empty database; {@code applicationName} names the
+     * PostgreSQL backends to measure the CPU of (null on H2). The servers of one bench share its JVM, so the first
+     * import runs while the JIT compiler is still at work, and the next ones as a server that has imported before.
      */
-    private List<Map<String, Object>> run(Map<String, String> settings, Path csv, String applicationName) throws Exception {
+    private Map<String, Object> run(int number, Map<String, String> settings, Path csv, String applicationName) throws Exception {
         Config config = Config.resolve(settings, Map.of());
         try (Parley parley = Parley.open(config)) {
-            List<Map<String, Object>> runs = new ArrayList<>();
-            for (int i = 1; i <= imports; i++) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("import", i);
-                m.put("jvm", i == 1 ? "fresh (JIT compiling while it runs)" : "warm (a running server's)");
-                m.putAll(importOnce(parley, csv, applicationName));
-                runs.add(m);
-            }
-            return runs;
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("import", number);
+            m.put("jvm", number == 1 ? "fresh (JIT compiling while it runs)" : "warm (imported before)");
+            m.putAll(importOnce(parley, csv, applicationName));
+            return m;
         }
     }
 

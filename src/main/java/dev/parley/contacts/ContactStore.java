@@ -66,9 +66,15 @@ final class ContactStore {
                 .bind("attrs", Json.write(in.attributes())).bind("now", now).execute();
     }
 
+    /**
+     * The tenant's list ids: memberships are keyed by list, so a contact's are found with one primary-key probe per
+     * list of its tenant (there is no index by contact, which every imported membership would pay for).
+     */
+    private static final String TENANT_LISTS = "SELECT l.id FROM contact_list l WHERE l.tenant_id = :tenant";
+
     /** Deletes the contact with its memberships and consent history (there are no cascading keys). */
     int delete(TenantHandle th, String id) {
-        th.update("DELETE FROM list_member WHERE tenant_id = :tenant AND contact_id = :id").bind("id", id).execute();
+        th.update("DELETE FROM list_member WHERE list_id IN (" + TENANT_LISTS + ") AND contact_id = :id").bind("id", id).execute();
         th.update("DELETE FROM consent_event WHERE tenant_id = :tenant AND contact_id = :id").bind("id", id).execute();
         return th.update("DELETE FROM contact WHERE tenant_id = :tenant AND id = :id").bind("id", id).execute();
     }
@@ -132,7 +138,7 @@ final class ContactStore {
         Map<String, List<String>> out = new HashMap<>();
         th.query("""
                 SELECT contact_id, list_id FROM list_member
-                WHERE tenant_id = :tenant AND contact_id IN (<ids>) ORDER BY list_id""")
+                WHERE list_id IN (""" + TENANT_LISTS + ") AND contact_id IN (<ids>) ORDER BY list_id")
                 .bindList("ids", contactIds)
                 .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2)))
                 .forEach(e -> out.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
