@@ -2,11 +2,13 @@ package dev.parley.contacts;
 
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.Phonemetadata.PhoneMetadata;
 import com.google.i18n.phonenumbers.Phonenumber;
 import com.google.i18n.phonenumbers.metadata.DefaultMetadataDependenciesProvider;
+import com.google.i18n.phonenumbers.metadata.source.MetadataSource;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Phone numbers to E.164 with libphonenumber: {@code "07911 123456"} in region GB and
@@ -16,17 +18,21 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Imports normalise millions of numbers, and libphonenumber's general parser costs several
  * microseconds each, so plain inputs (digits with spaces, dashes, dots, brackets; an optional leading
  * {@code +}; a national prefix of a region whose metadata has no special parsing rule) take a fast path
- * that builds the number directly and still asks libphonenumber whether it is valid. Anything else, and
- * anything the fast path finds invalid, goes through {@link PhoneNumberUtil#parse}, so the fast path can
- * only ever accept what the full parser would.
+ * that builds the number directly and still checks it is valid as libphonenumber defines it. Anything
+ * else, and anything the fast path finds invalid, goes through {@link PhoneNumberUtil#parse}, so the fast
+ * path can only ever accept what the full parser would.
  *
- * <p>Validity is libphonenumber's {@link PhoneNumberUtil#isValidNumber}, asked more cheaply where a
- * calling code is shared by several regions ({@link #isValid}): the one thing not to change there is the
- * order of regions, which decides the answer.
+ * <p>Validity is libphonenumber's {@link PhoneNumberUtil#isValidNumber}, asked more cheaply
+ * ({@link #isValid}): a region's check runs as a deterministic automaton compiled once from the library's
+ * metadata ({@link ValidNationalNumbers}) instead of the library's regular expressions, which cost a
+ * {@code Matcher} per pattern per number; and where a calling code is shared by several regions, the
+ * one thing not to change is the order of regions, which decides the answer.
  */
 public final class PhoneNumbers {
     private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
     private static final int MAX_RAW = 40;
+    /** libphonenumber's region code for calling codes of no country (+800, +882, …). */
+    private static final String NON_GEOGRAPHIC = "001";
     /**
      * Regions whose national numbers are read by stripping nothing but the one national prefix (no
      * carrier codes or other parsing rules in libphonenumber's metadata); {@code PhoneNumbersTest} checks
@@ -35,11 +41,21 @@ public final class PhoneNumbers {
     static final java.util.Set<String> PLAIN_NATIONAL_PREFIX = java.util.Set.of(
             "GB", "US", "CA", "NG", "IE", "FR", "DE", "NL", "ES", "ZA", "KE", "GH", "SE");
 
+    /** Where libphonenumber keeps its metadata: the same files {@link PhoneNumberUtil} reads. */
+    private static final MetadataSource METADATA =
+            DefaultMetadataDependenciesProvider.getInstance().getPhoneNumberMetadataSource();
+
     /**
-     * Calling code → the region that {@code isValidNumber} tries first, when the code is shared and that
-     * region has no leading-digits rule (empty otherwise).
+     * Calling code (1 to 999) → how {@link #isValid} answers for it, made on first use. An array, not a
+     * map keyed by {@code Integer}, so that the lookup allocates nothing.
      */
-    private static final ConcurrentHashMap<Integer, Optional<String>> FIRST_REGION = new ConcurrentHashMap<>();
+    private static final AtomicReferenceArray<CallingCode> CALLING_CODES = new AtomicReferenceArray<>(1000);
+
+    /**
+     * The region {@code isValidNumber} tries first, compiled, when it is the calling code's only region or
+     * has no leading-digits rule (null otherwise: the library chooses); and whether it is the only one.
+     */
+    private record CallingCode(ValidNationalNumbers firstRegion, boolean onlyRegion) {}
 
     /** A region's calling code and national prefix, which libphonenumber looks up by building a file name on every call. */
     private record Region(int countryCode, String nationalPrefix) {
@@ -53,29 +69,56 @@ public final class PhoneNumbers {
     private PhoneNumbers() {}
 
     /**
-     * Exactly {@link PhoneNumberUtil#isValidNumber}, which for a calling code shared by several regions
-     * (+1, +44, +7, …) first finds the number's region by running each region's number-type patterns in
-     * turn, then runs the chosen region's patterns again. When the first region of the list has no
-     * leading-digits rule and finds the number valid, it is the region {@code isValidNumber} would choose,
-     * and its answer is the answer: one run of its patterns instead of two. Otherwise the library decides.
-     * {@code PhoneNumbersTest} compares the two over generated numbers of every region.
+     * Exactly {@link PhoneNumberUtil#isValidNumber}, which finds the number's region and then runs that
+     * region's number-type patterns. For a calling code of one region, that region's answer is the answer.
+     * For one shared by several (+1, +44, +7, …) the library first finds the region by running each
+     * region's patterns in turn; when the first region of the list has no leading-digits rule and finds the
+     * number valid, it is the region {@code isValidNumber} would choose, and its answer is the answer.
+     * Otherwise the library decides. {@code PhoneNumbersTest} compares the two over generated numbers of
+     * every region.
      */
     static boolean isValid(Phonenumber.PhoneNumber number) {
-        String first = FIRST_REGION.computeIfAbsent(number.getCountryCode(), PhoneNumbers::firstRegion).orElse(null);
-        if (first != null && UTIL.isValidNumberForRegion(number, first)) {
+        int code = number.getCountryCode();
+        CallingCode callingCode = code > 0 && code < CALLING_CODES.length() ? callingCode(code) : null;
+        if (callingCode == null || callingCode.firstRegion() == null) {
+            return UTIL.isValidNumber(number);
+        }
+        if (callingCode.firstRegion().test(number)) {
             return true;
         }
-        return UTIL.isValidNumber(number);
+        return !callingCode.onlyRegion() && UTIL.isValidNumber(number);
     }
 
-    private static Optional<String> firstRegion(int countryCode) {
-        List<String> regions = UTIL.getRegionCodesForCountryCode(countryCode);
-        if (regions.size() < 2) {
-            return Optional.empty();
+    private static CallingCode callingCode(int code) {
+        CallingCode known = CALLING_CODES.get(code);
+        return known != null ? known : compileCallingCode(code);
+    }
+
+    /** Synchronized so that each region's automaton is built once; later lookups take no lock. */
+    private static synchronized CallingCode compileCallingCode(int code) {
+        CallingCode known = CALLING_CODES.get(code);
+        if (known != null) {
+            return known;
         }
-        var metadata = DefaultMetadataDependenciesProvider.getInstance().getPhoneNumberMetadataSource()
-                .getMetadataForRegion(regions.get(0));
-        return metadata == null || metadata.hasLeadingDigits() ? Optional.empty() : Optional.of(regions.get(0));
+        List<String> regions = UTIL.getRegionCodesForCountryCode(code);
+        CallingCode compiled = new CallingCode(null, false);
+        if (!regions.isEmpty()) {
+            String first = regions.get(0);
+            PhoneMetadata metadata = metadata(code, first);
+            boolean onlyRegion = regions.size() == 1;
+            if (onlyRegion || !metadata.hasLeadingDigits()) {
+                compiled = new CallingCode(ValidNationalNumbers.of(first, metadata), onlyRegion);
+            }
+        }
+        CALLING_CODES.set(code, compiled);
+        return compiled;
+    }
+
+    /** The metadata libphonenumber validates {@code region}'s numbers with ("001": the calling code's). */
+    static PhoneMetadata metadata(int callingCode, String region) {
+        return NON_GEOGRAPHIC.equals(region)
+                ? METADATA.getMetadataForNonGeographicalRegion(callingCode)
+                : METADATA.getMetadataForRegion(region);
     }
 
     /** True when {@code region} is a region libphonenumber knows ({@code GB}, {@code NG}, {@code US}, …). */
