@@ -6,10 +6,11 @@ import java.io.Reader;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -145,14 +146,17 @@ final class ImportRun {
      * (else email). A row naming a phone in flight at one writer and an email in flight at another goes with its
      * phone; that contact then meets the other writer through the unique indexes and row locks of
      * {@link ContactMerge}, which keep it single, though its two rows may then apply out of file order. Only the
-     * addresses of chunks in flight are remembered (at most three chunks per writer), so memory does not grow
-     * with the file. Unusable rows are spread by line.
+     * addresses of chunks in flight are remembered (at most three chunks per writer, and those committed since the
+     * last hand-over), so memory does not grow with the file. Unusable rows are spread by line.
      */
     private static final class Router {
         private final int writers;
         private final List<List<RowReader.Row>> filling = new ArrayList<>();
         private final long[] tags;
-        private final ConcurrentHashMap<String, Long> inFlight = new ConcurrentHashMap<>();
+        /** Address → tag of the chunk in flight that names it; read and written by the reading thread alone. */
+        private final HashMap<String, Long> inFlight = new HashMap<>();
+        /** Chunks the writers committed, whose addresses the reading thread has yet to forget. */
+        private final ConcurrentLinkedQueue<Handed> committed = new ConcurrentLinkedQueue<>();
         private long chunks;
 
         Router(int writers) {
@@ -208,17 +212,33 @@ final class ImportRun {
 
         /** Writer {@code w}'s chunk, to hand over; a new one starts. */
         Handed take(int w) {
+            forgetCommitted();
             Handed handed = new Handed(ContactMerge.chunk(filling.get(w)), tags[w]);
             filling.set(w, new ArrayList<>(CHUNK));
             tags[w] = nextTag(w);
             return handed;
         }
 
-        /** Forgets a committed chunk's addresses, unless a later row has since claimed them for its own chunk. */
+        /** Called by a writer when a chunk is committed: its rows are no longer in flight. */
         void committed(Handed handed) {
             if (writers > 1) {
-                handed.chunk().phones().forEach(a -> inFlight.remove(a, handed.tag()));
-                handed.chunk().emails().forEach(a -> inFlight.remove(a, handed.tag()));
+                committed.add(handed);
+            }
+        }
+
+        /**
+         * Forgets the addresses of committed chunks, unless a later row has since claimed them for its own chunk. Until
+         * then a row naming one follows a committed row's writer, which is harmless: that contact is in the database.
+         */
+        private void forgetCommitted() {
+            Handed done;
+            while ((done = committed.poll()) != null) {
+                for (String a : done.chunk().phones()) {
+                    inFlight.remove(a, done.tag());
+                }
+                for (String a : done.chunk().emails()) {
+                    inFlight.remove(a, done.tag());
+                }
             }
         }
 
