@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * duplicates. The final status is committed durably.
  */
 final class ImportRun {
-    static final int CHUNK = 10_000;
+    static final int CHUNK = 5_000;
     private static final int ATTEMPTS = 5;
     private static final Logger log = LoggerFactory.getLogger(ImportRun.class);
     private static final Handed END = new Handed(new ContactMerge.Chunk(List.of(), List.of(), List.of()), -1);
