@@ -33,7 +33,8 @@ final class BackendCpu implements AutoCloseable {
         this.connection = DriverManager.getConnection(url, user, password);
         this.applicationName = applicationName;
         sample();
-        ticks.replaceAll((pid, t) -> new long[] {t[0], t[0]});
+        // The backends alive now count from now: a pooled connection's earlier work is not this measure's.
+        ticks.replaceAll((pid, t) -> new long[] {t[1], t[1]});
         sampler = Thread.ofPlatform().daemon().name("bench-backend-cpu").start(() -> {
             while (running) {
                 sample();

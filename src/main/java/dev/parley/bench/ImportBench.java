@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -66,6 +67,10 @@ public final class ImportBench implements Callable<Integer> {
             + " database, in this one JVM (default ${DEFAULT-VALUE}): the first while the JIT compiler works, the next warm.")
     int imports;
 
+    @Option(names = "--shared-table", description = "PostgreSQL: every import by one server into one schema, each into a new"
+            + " tenant, so later imports meet a table that holds the earlier tenants' contacts.")
+    boolean sharedTable;
+
     @Override
     public Integer call() throws Exception {
         Path dir = Files.createTempDirectory("parley-bench-import-");
@@ -82,20 +87,18 @@ public final class ImportBench implements Callable<Integer> {
                 List<String> schemas = new ArrayList<>();
                 try {
                     List<Map<String, Object>> pg = new ArrayList<>();
-                    for (int i = 1; i <= imports; i++) {
-                        String schema = "bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-                        try (Connection c = DriverManager.getConnection(dbUrl, dbUser, dbPassword)) {
-                            c.createStatement().execute("CREATE SCHEMA " + schema);
+                    if (sharedTable) {
+                        String schema = newSchema(schemas);
+                        try (Parley parley = Parley.open(Config.resolve(postgresSettings(dir, 1, schema), Map.of()))) {
+                            for (int i = 1; i <= imports; i++) {
+                                pg.add(describe(i, importOnce(parley, csv, schema)));
+                            }
                         }
-                        schemas.add(schema);
-                        Map<String, String> settings = new HashMap<>();
-                        settings.put("PARLEY_DATA_DIR", dir.resolve("pg-" + i).toString());
-                        settings.put("PARLEY_DB_URL", dbUrl + (dbUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema
-                                + "&ApplicationName=" + schema);
-                        settings.put("PARLEY_DB_USER", dbUser);
-                        settings.put("PARLEY_DB_PASSWORD", dbPassword);
-                        settings.put("PARLEY_SECRET", "bench-secret-bench-secret-bench-secret-0123");
-                        pg.add(run(i, settings, csv, schema));
+                    } else {
+                        for (int i = 1; i <= imports; i++) {
+                            String schema = newSchema(schemas);
+                            pg.add(run(i, postgresSettings(dir, i, schema), csv, schema));
+                        }
                     }
                     double copySeconds = copyCeiling(schemas.getLast(), csv);
                     for (Map<String, Object> run : pg) {
@@ -131,6 +134,25 @@ public final class ImportBench implements Callable<Integer> {
         }
     }
 
+    private String newSchema(List<String> schemas) throws SQLException {
+        String schema = "bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (Connection c = DriverManager.getConnection(dbUrl, dbUser, dbPassword)) {
+            c.createStatement().execute("CREATE SCHEMA " + schema);
+        }
+        schemas.add(schema);
+        return schema;
+    }
+
+    private Map<String, String> postgresSettings(Path dir, int number, String schema) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("PARLEY_DATA_DIR", dir.resolve("pg-" + number).toString());
+        settings.put("PARLEY_DB_URL", dbUrl + (dbUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema + "&ApplicationName=" + schema);
+        settings.put("PARLEY_DB_USER", dbUser);
+        settings.put("PARLEY_DB_PASSWORD", dbPassword);
+        settings.put("PARLEY_SECRET", "bench-secret-bench-secret-bench-secret-0123");
+        return settings;
+    }
+
     /**
      * Imports {@code csv} into a new tenant of a new server on an empty database; {@code applicationName} names the
      * PostgreSQL backends to measure the CPU of (null on H2). The servers of one bench share its JVM, so the first
@@ -139,12 +161,16 @@ public final class ImportBench implements Callable<Integer> {
     private Map<String, Object> run(int number, Map<String, String> settings, Path csv, String applicationName) throws Exception {
         Config config = Config.resolve(settings, Map.of());
         try (Parley parley = Parley.open(config)) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("import", number);
-            m.put("jvm", number == 1 ? "fresh (JIT compiling while it runs)" : "warm (imported before)");
-            m.putAll(importOnce(parley, csv, applicationName));
-            return m;
+            return describe(number, importOnce(parley, csv, applicationName));
         }
+    }
+
+    private static Map<String, Object> describe(int number, Map<String, Object> figures) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("import", number);
+        m.put("jvm", number == 1 ? "fresh (JIT compiling while it runs)" : "warm (imported before)");
+        m.putAll(figures);
+        return m;
     }
 
     private Map<String, Object> importOnce(Parley parley, Path csv, String applicationName) throws Exception {
