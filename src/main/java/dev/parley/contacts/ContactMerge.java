@@ -59,7 +59,8 @@ final class ContactMerge {
     }
 
     private static final class Working {
-        final String id;
+        /** Null for a new contact until it is written: ids are given in write order (see {@code write}). */
+        String id;
         final boolean isNew;
         String phone;
         String email;
@@ -126,7 +127,7 @@ final class ContactMerge {
             }
             Working target = byP != null ? byP : byE;
             if (target == null) {
-                target = new Working(Ids.next("ctc", clock), true);
+                target = new Working(null, true);
                 target.attributes = new LinkedHashMap<>();
                 target.smsConsent = "unknown";
                 target.emailConsent = "unknown";
@@ -296,6 +297,12 @@ final class ContactMerge {
         List<String> oldMembers = new ArrayList<>();
         int updateCount = 0;
         for (Working w : touched) {
+            if (w.isNew) {
+                // Ids count up (core.Ids), so new contacts given theirs in write order (phone order) enter the
+                // (tenant_id, id) key and the membership key at their right edge, in order, rather than at random
+                // within the chunk: in psql, 900k contacts in chunks of 5,000 took 1.5–2 CPU-s less (docs/performance.md).
+                w.id = Ids.next("ctc", clock);
+            }
             boolean consentChanged = applyConsent(w, consent, events, tenant, source, now);
             if (w.isNew) {
                 contacts.add(w.id, tenant, w.phone, w.email, w.firstName, w.lastName, w.timezone, w.locale,
