@@ -93,18 +93,19 @@ final class ContactMerge {
 
     /**
      * @param consent channel → status to give the chunk's contacts ({@code source} names the import); may be empty
-     * @param filter the addresses that may exist: only those are looked up, and the chunk's are added; null to
-     *               look up every address (after a unique index refused a twin the filter did not know of)
+     * @param filter the addresses that may exist: the chunk's are added to it, whatever is looked up
+     * @param lookUpAll look up every address, not only those the filter may hold (after a unique index refused a
+     *                  twin, or a deadlock, the filter may not know of the other writer's contact)
      */
     Counts apply(TenantHandle th, String importId, String listId, Policy policy, Map<String, String> consent,
-                 Chunk chunk, List<String> headers, AddressFilter filter) {
+                 Chunk chunk, List<String> headers, AddressFilter filter, boolean lookUpAll) {
         List<RowReader.Row> rows = chunk.rows();
         Instant now = clock.instant();
         dialect.indexLookupPlans().forEach(th.raw()::execute);
         Map<String, Working> byPhone = new HashMap<>();
         Map<String, Working> byEmail = new HashMap<>();
-        load(th, dialect, filter == null ? chunk.phones() : filter.mayHold(chunk.phones()),
-                filter == null ? chunk.emails() : filter.mayHold(chunk.emails()), byPhone, byEmail);
+        load(th, dialect, lookUpAll ? chunk.phones() : filter.mayHold(chunk.phones()),
+                lookUpAll ? chunk.emails() : filter.mayHold(chunk.emails()), byPhone, byEmail);
         List<Working> touched = new ArrayList<>();
         List<RowReader.Row> rejects = new ArrayList<>();
         List<String> rejectReasons = new ArrayList<>();
@@ -146,10 +147,10 @@ final class ContactMerge {
             }
         }
         write(th, importId, listId, consent, inPhoneOrder(touched, chunk.phones(), byPhone), rejects, rejectReasons, headers, now);
-        if (filter != null) {
-            filter.addAll(chunk.phones());
-            filter.addAll(chunk.emails());
-        }
+        // Before the commit: another writer that then finds one of these addresses "may" exist looks it up, and a
+        // contact not yet committed is caught by the unique index. Added on every attempt, a retry's too.
+        filter.addAll(chunk.phones());
+        filter.addAll(chunk.emails());
         return new Counts(imported, updated, unchanged, rejects.size());
     }
 
@@ -296,25 +297,13 @@ final class ContactMerge {
                 WHERE tenant_id = :tenant AND id = :id""");
         List<String> oldMembers = new ArrayList<>();
         int updateCount = 0;
+        // Existing contacts first: an overwrite that moves a phone or email off a contact must reach the database
+        // before a new contact of this chunk takes that address, or the unique index refuses the new one.
         for (Working w : touched) {
             if (w.isNew) {
-                // Ids count up (core.Ids), so new contacts given theirs in write order (phone order) enter the
-                // (tenant_id, id) key and the membership key at their right edge, in order, rather than at random
-                // within the chunk: in psql, 900k contacts in chunks of 5,000 took 1.5–2 CPU-s less (docs/performance.md).
-                w.id = Ids.next("ctc", clock);
-            }
-            boolean consentChanged = applyConsent(w, consent, events, tenant, source, now);
-            if (w.isNew) {
-                contacts.add(w.id, tenant, w.phone, w.email, w.firstName, w.lastName, w.timezone, w.locale,
-                        w.attributesJson != null ? w.attributesJson : Json.write(w.attributes),
-                        w.smsConsent, w.smsConsent.equals("unknown") ? null : source, w.smsConsent.equals("unknown") ? null : now,
-                        w.emailConsent, w.emailConsent.equals("unknown") ? null : source, w.emailConsent.equals("unknown") ? null : now,
-                        now, now);
-                if (listId != null) {
-                    newMembers.add(listId, w.id, tenant, now);
-                }
                 continue;
             }
+            boolean consentChanged = applyConsent(w, consent, events, tenant, source, now);
             if (w.dirty || consentChanged) {
                 updates.bind("phone", w.phone).bind("email", w.email).bind("first", w.firstName).bind("last", w.lastName)
                         .bind("tz", w.timezone).bind("locale", w.locale).bind("attrs", Json.write(w.attributes))
@@ -326,10 +315,28 @@ final class ContactMerge {
                 oldMembers.add(w.id);
             }
         }
-        contacts.flush();
         if (updateCount > 0) {
             updates.execute();
         }
+        for (Working w : touched) {
+            if (!w.isNew) {
+                continue;
+            }
+            // Ids count up (core.Ids), so new contacts given theirs in write order (phone order) enter the
+            // (tenant_id, id) key and the membership key at their right edge, in order, rather than at random
+            // within the chunk: in psql, 900k contacts in chunks of 5,000 took 1.5–2 CPU-s less (docs/performance.md).
+            w.id = Ids.next("ctc", clock);
+            applyConsent(w, consent, events, tenant, source, now);
+            contacts.add(w.id, tenant, w.phone, w.email, w.firstName, w.lastName, w.timezone, w.locale,
+                    w.attributesJson != null ? w.attributesJson : Json.write(w.attributes),
+                    w.smsConsent, w.smsConsent.equals("unknown") ? null : source, w.smsConsent.equals("unknown") ? null : now,
+                    w.emailConsent, w.emailConsent.equals("unknown") ? null : source, w.emailConsent.equals("unknown") ? null : now,
+                    now, now);
+            if (listId != null) {
+                newMembers.add(listId, w.id, tenant, now);
+            }
+        }
+        contacts.flush();
         newMembers.flush();
         if (!oldMembers.isEmpty()) {
             h.createUpdate("INSERT INTO list_member (list_id, contact_id, tenant_id, added_at) SELECT :list, k.contact, :tenant, :now FROM "

@@ -254,14 +254,14 @@ final class ImportRun {
     private boolean applyWithRetry(String tenantId, ImportJob job, ContactMerge.Policy policy, ContactMerge.Chunk chunk, long estimate,
                                    AddressFilter filter) {
         for (int attempt = 1; ; attempt++) {
-            AddressFilter lookups = attempt == 1 ? filter : null;
+            boolean lookUpAll = attempt > 1;
             try {
                 return jdbi.inTransaction(h -> {
                     if (asynchronousCommit != null) {
                         h.execute(asynchronousCommit);
                     }
                     TenantHandle th = new TenantHandle(h, tenantId);
-                    ContactMerge.Counts counts = merge.apply(th, job.id(), job.listId(), policy, job.consent(), chunk, job.headers(), lookups);
+                    ContactMerge.Counts counts = merge.apply(th, job.id(), job.listId(), policy, job.consent(), chunk, job.headers(), filter, lookUpAll);
                     return store.progress(th, job.id(), counts, estimate, clock.instant());
                 });
             } catch (RuntimeException e) {
@@ -304,12 +304,20 @@ final class ImportRun {
      * once the import failed or was canceled), so the end reaches it; a writer that failed has stopped reading.
      */
     private static void end(BlockingQueue<Handed> queue, Thread writer) {
-        try {
-            while (writer.isAlive() && !queue.offer(END, 100, TimeUnit.MILLISECONDS)) {
-                // the writer is still applying a chunk
+        boolean interrupted = false;
+        while (true) {
+            try {
+                while (writer.isAlive() && !queue.offer(END, 100, TimeUnit.MILLISECONDS)) {
+                    // the writer is still applying a chunk
+                }
+                writer.join();
+                break;
+            } catch (InterruptedException e) {
+                // Every writer must still hear its end, or it waits for a chunk forever: keep going, interrupt after.
+                interrupted = true;
             }
-            writer.join();
-        } catch (InterruptedException e) {
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
         }
     }

@@ -106,7 +106,7 @@ public final class PhoneNumbers {
             String first = regions.get(0);
             PhoneMetadata metadata = metadata(code, first);
             boolean onlyRegion = regions.size() == 1;
-            if (onlyRegion || !metadata.hasLeadingDigits()) {
+            if (metadata != null && (onlyRegion || !metadata.hasLeadingDigits())) {
                 compiled = new CallingCode(ValidNationalNumbers.of(first, metadata), onlyRegion);
             }
         }

@@ -239,6 +239,23 @@ class ImportsTest {
         assertThat(contactByPhone("+447911123600").get("firstName").asText()).isEqualTo("Patricia");
     }
 
+    /**
+     * An overwrite row moves a contact's phone to a new number and a later row of the same chunk takes the freed
+     * number for a new contact: the update reaches the database before the insert, so the unique index has nothing
+     * to refuse (it refused the insert on every retry, and the import failed, while new contacts went first).
+     */
+    @Test
+    void anOverwriteThatMovesAPhoneLetsALaterRowTakeIt() {
+        importAndWait("phone,email\n+447911123620,move@example.com\n".getBytes(StandardCharsets.UTF_8), q("move"));
+        JsonNode job = importAndWait("phone,email\n+447911123621,move@example.com\n+447911123620,taker@example.com\n"
+                .getBytes(StandardCharsets.UTF_8), q("move") + "&policy=overwrite");
+        assertThat(job.get("status").asText()).as(job.toString()).isEqualTo("completed");
+        assertThat(job.get("updated").asLong()).isEqualTo(1);
+        assertThat(job.get("imported").asLong()).isEqualTo(1);
+        assertThat(contactByPhone("+447911123621").get("email").asText()).isEqualTo("move@example.com");
+        assertThat(contactByPhone("+447911123620").get("email").asText()).isEqualTo("taker@example.com");
+    }
+
     @Test
     void rowWhosePhoneAndEmailBelongToTwoContactsIsRejected() {
         importAndWait("phone,email\n+447911123610,one@example.com\n+447911123611,two@example.com\n"
