@@ -46,12 +46,18 @@ final class BenchParley implements AutoCloseable {
         String dbPassword;
     }
 
-    /** @param role {@code api} (no delivery engine) or {@code all} */
+    /** A serving Parley (HTTP and jobs). @param role {@code api} (no delivery engine) or {@code all} */
     static BenchParley start(Database database, String role, String name) throws Exception {
-        return start(database.dbUrl, database.dbUser, database.dbPassword, role, name);
+        return start(database.dbUrl, database.dbUser, database.dbPassword, role, name, true);
     }
 
-    private static BenchParley start(String dbUrl, String dbUser, String dbPassword, String role, String name) throws Exception {
+    /** A Parley that only opens its database (no HTTP server, no jobs), as {@code parley import} does. */
+    static BenchParley open(Database database, String name) throws Exception {
+        return start(database.dbUrl, database.dbUser, database.dbPassword, "api", name, false);
+    }
+
+    private static BenchParley start(String dbUrl, String dbUser, String dbPassword, String role, String name, boolean serve)
+            throws Exception {
         String schema = "bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         try (Connection c = DriverManager.getConnection(dbUrl, dbUser, dbPassword)) {
             c.createStatement().execute("CREATE SCHEMA " + schema);
@@ -68,7 +74,8 @@ final class BenchParley implements AutoCloseable {
         settings.put("PARLEY_PORT", "0");
         settings.put("PARLEY_HOST", "127.0.0.1");
         try {
-            return new BenchParley(dbUrl, dbUser, dbPassword, schema, dir, Parley.serve(Config.resolve(settings, Map.of())));
+            Config config = Config.resolve(settings, Map.of());
+            return new BenchParley(dbUrl, dbUser, dbPassword, schema, dir, serve ? Parley.serve(config) : Parley.open(config));
         } catch (RuntimeException e) {
             drop(dbUrl, dbUser, dbPassword, schema, dir);
             throw e;
@@ -77,6 +84,15 @@ final class BenchParley implements AutoCloseable {
 
     Parley parley() {
         return parley;
+    }
+
+    String schema() {
+        return schema;
+    }
+
+    /** The {@code application_name} of this Parley's connections, by which {@link BackendCpu} finds their backends. */
+    String applicationName() {
+        return "parley-" + schema;
     }
 
     @Override

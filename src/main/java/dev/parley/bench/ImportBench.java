@@ -20,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -37,6 +36,7 @@ import javax.management.openmbean.CompositeData;
 import org.postgresql.copy.CopyManager;
 import org.postgresql.core.BaseConnection;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -45,20 +45,14 @@ import picocli.CommandLine.Option;
  * fresh PostgreSQL schema and a fresh H2 database, and times PostgreSQL's own {@code COPY} of the same
  * file into a plain table as the physical ceiling. Prints rows/s, peak heap and the ratio as JSON.
  */
-@Command(name = "import", mixinStandardHelpOptions = true, description = "Benchmark the CSV import on PostgreSQL and H2.")
+@Command(name = "import", mixinStandardHelpOptions = true,
+        description = "Benchmark the CSV import on PostgreSQL and H2 (--db-url none: H2 only).")
 public final class ImportBench implements Callable<Integer> {
     @Option(names = "--rows", defaultValue = "1000000", description = "Rows in the generated file (default ${DEFAULT-VALUE}).")
     int rows;
 
-    @Option(names = "--db-url", defaultValue = "jdbc:postgresql://127.0.0.1:5432/postgres",
-            description = "PostgreSQL to measure on; a fresh schema is made and dropped (default ${DEFAULT-VALUE}). 'none' skips PostgreSQL.")
-    String dbUrl;
-
-    @Option(names = "--db-user", defaultValue = "postgres", description = "PostgreSQL user.")
-    String dbUser;
-
-    @Option(names = "--db-password", defaultValue = "", description = "PostgreSQL password.")
-    String dbPassword;
+    @Mixin
+    BenchParley.Database database;
 
     @Option(names = "--skip-h2", description = "Measure PostgreSQL only.")
     boolean skipH2;
@@ -83,44 +77,40 @@ public final class ImportBench implements Callable<Integer> {
             out.put("rows", rows);
             out.put("fileBytes", Files.size(csv));
             out.put("generateSeconds", seconds(t0));
-            if (!"none".equals(dbUrl)) {
-                List<String> schemas = new ArrayList<>();
-                try {
-                    List<Map<String, Object>> pg = new ArrayList<>();
-                    if (sharedTable) {
-                        String schema = newSchema(schemas);
-                        try (Parley parley = Parley.open(Config.resolve(postgresSettings(dir, 1, schema), Map.of()))) {
-                            for (int i = 1; i <= imports; i++) {
-                                pg.add(describe(i, importOnce(parley, csv, schema)));
-                            }
-                        }
-                    } else {
+            if (!"none".equals(database.dbUrl)) {
+                List<Map<String, Object>> pg = new ArrayList<>();
+                double copySeconds;
+                if (sharedTable) {
+                    try (BenchParley bench = BenchParley.open(database, "import")) {
                         for (int i = 1; i <= imports; i++) {
-                            String schema = newSchema(schemas);
-                            pg.add(run(i, postgresSettings(dir, i, schema), csv, schema));
+                            pg.add(describe(i, importOnce(bench.parley(), csv, bench.applicationName())));
                         }
+                        copySeconds = copyCeiling(bench.schema(), csv);
                     }
-                    double copySeconds = copyCeiling(schemas.getLast(), csv);
-                    for (Map<String, Object> run : pg) {
-                        run.put("ratioToCopy", Math.round((double) run.get("seconds") / copySeconds * 100) / 100.0);
-                    }
-                    Map<String, Object> result = new LinkedHashMap<>();
-                    result.put("imports", pg);
-                    result.put("copySeconds", copySeconds);
-                    result.put("copyRowsPerSecond", Math.round(rows / copySeconds));
-                    out.put("postgresql", result);
-                } finally {
-                    try (Connection c = DriverManager.getConnection(dbUrl, dbUser, dbPassword)) {
-                        for (String schema : schemas) {
-                            c.createStatement().execute("DROP SCHEMA " + schema + " CASCADE");
+                } else {
+                    copySeconds = -1;
+                    for (int i = 1; i <= imports; i++) {
+                        try (BenchParley bench = BenchParley.open(database, "import")) {
+                            pg.add(describe(i, importOnce(bench.parley(), csv, bench.applicationName())));
+                            if (i == imports) {
+                                copySeconds = copyCeiling(bench.schema(), csv);
+                            }
                         }
                     }
                 }
+                for (Map<String, Object> run : pg) {
+                    run.put("ratioToCopy", Math.round((double) run.get("seconds") / copySeconds * 100) / 100.0);
+                }
+                Map<String, Object> result = new LinkedHashMap<>();
+                result.put("imports", pg);
+                result.put("copySeconds", copySeconds);
+                result.put("copyRowsPerSecond", Math.round(rows / copySeconds));
+                out.put("postgresql", result);
             }
             if (!skipH2) {
                 List<Map<String, Object>> h2 = new ArrayList<>();
                 for (int i = 1; i <= imports; i++) {
-                    h2.add(run(i, Map.of("PARLEY_DATA_DIR", dir.resolve("h2-" + i).toString()), csv, null));
+                    h2.add(h2Import(i, dir.resolve("h2-" + i), csv));
                 }
                 out.put("h2", Map.of("imports", h2));
             }
@@ -134,34 +124,13 @@ public final class ImportBench implements Callable<Integer> {
         }
     }
 
-    private String newSchema(List<String> schemas) throws SQLException {
-        String schema = "bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (Connection c = DriverManager.getConnection(dbUrl, dbUser, dbPassword)) {
-            c.createStatement().execute("CREATE SCHEMA " + schema);
-        }
-        schemas.add(schema);
-        return schema;
-    }
-
-    private Map<String, String> postgresSettings(Path dir, int number, String schema) {
-        Map<String, String> settings = new HashMap<>();
-        settings.put("PARLEY_DATA_DIR", dir.resolve("pg-" + number).toString());
-        settings.put("PARLEY_DB_URL", dbUrl + (dbUrl.contains("?") ? "&" : "?") + "currentSchema=" + schema + "&ApplicationName=" + schema);
-        settings.put("PARLEY_DB_USER", dbUser);
-        settings.put("PARLEY_DB_PASSWORD", dbPassword);
-        settings.put("PARLEY_SECRET", "bench-secret-bench-secret-bench-secret-0123");
-        return settings;
-    }
-
     /**
-     * Imports {@code csv} into a new tenant of a new server on an empty database; {@code applicationName} names the
-     * PostgreSQL backends to measure the CPU of (null on H2). The servers of one bench share its JVM, so the first
+     * Imports {@code csv} into a new tenant of a new H2 server. The servers of one bench share its JVM, so the first
      * import runs while the JIT compiler is still at work, and the next ones as a server that has imported before.
      */
-    private Map<String, Object> run(int number, Map<String, String> settings, Path csv, String applicationName) throws Exception {
-        Config config = Config.resolve(settings, Map.of());
-        try (Parley parley = Parley.open(config)) {
-            return describe(number, importOnce(parley, csv, applicationName));
+    private Map<String, Object> h2Import(int number, Path dataDir, Path csv) throws Exception {
+        try (Parley parley = Parley.open(Config.resolve(Map.of("PARLEY_DATA_DIR", dataDir.toString()), Map.of()))) {
+            return describe(number, importOnce(parley, csv, null));
         }
     }
 
@@ -173,12 +142,13 @@ public final class ImportBench implements Callable<Integer> {
         return m;
     }
 
+    /** One import into a new tenant; {@code applicationName} names the PostgreSQL backends to measure (null on H2). */
     private Map<String, Object> importOnce(Parley parley, Path csv, String applicationName) throws Exception {
         var tenant = parley.tenants().create("Bench", "bench-" + UUID.randomUUID() + "@bench.test", null, AuditLog.Actor.system("bench"));
         var options = ImportRoutes.options(Map.of("listName", "bench", "region", "GB", "unmappedAsAttributes", "true"));
         System.gc();
         long baseline = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-        BackendCpu backends = applicationName == null ? null : new BackendCpu(dbUrl, dbUser, dbPassword, applicationName);
+        BackendCpu backends = applicationName == null ? null : new BackendCpu(database.dbUrl, database.dbUser, database.dbPassword, applicationName);
         long cpu0 = Machine.processCpuMillis();
         var threads0 = Machine.threadTicks();
         Map<Long, Map.Entry<String, Long>> threads1;
@@ -220,7 +190,7 @@ public final class ImportBench implements Callable<Integer> {
 
     /** PostgreSQL's own COPY of the same file into a plain table without indexes: the ceiling. */
     private double copyCeiling(String schema, Path csv) throws Exception {
-        try (Connection c = DriverManager.getConnection(dbUrl, dbUser, dbPassword)) {
+        try (Connection c = DriverManager.getConnection(database.dbUrl, database.dbUser, database.dbPassword)) {
             c.createStatement().execute("CREATE TABLE " + schema + ".raw_copy (phone text, email text, first_name text, last_name text, city text)");
             long t0 = System.nanoTime();
             try (Reader in = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
