@@ -94,6 +94,7 @@ public abstract sealed class BulkInsert implements AutoCloseable {
      */
     static final class Copy extends BulkInsert {
         private static final int STREAM_ROWS = 500;
+        private static final int PIECE = 1 << 16;
         private final boolean streaming;
         private final String sql;
         private BinaryCopy rows;
@@ -116,30 +117,45 @@ public abstract sealed class BulkInsert implements AutoCloseable {
                 rows = BinaryCopy.of(connection, table, columns);
             }
             rows.clear();
-            if (open == null) {
-                rows.header();
-            }
-            for (Object[] row : pending) {
-                rows.row(row);
-            }
             CopyManager copies = new CopyManager(connection.unwrap(BaseConnection.class));
             if (streaming) {
                 if (open == null) {
                     open = copies.copyIn(sql);
+                    rows.header();
                 }
-                open.writeToCopy(rows.bytes(), 0, rows.size());
+                send(open);
                 return;
             }
-            rows.trailer();
             CopyIn copy = copies.copyIn(sql);
             try {
+                rows.header();
+                send(copy);
+                rows.trailer();
                 copy.writeToCopy(rows.bytes(), 0, rows.size());
+                rows.clear();
                 copy.endCopy();
             } finally {
                 if (copy.isActive()) {
                     copy.cancelCopy();
                 }
             }
+        }
+
+        /**
+         * Encodes the pending rows and sends them a piece of {@link #PIECE} bytes at a time: the buffer stays small
+         * however many rows there are (growing one to hold a whole batch cost more than encoding it). A value a
+         * column cannot hold throws with the COPY still open; the caller cancels it, and the transaction is rolled back.
+         */
+        private void send(CopyIn copy) throws SQLException {
+            for (Object[] row : pending) {
+                rows.row(row);
+                if (rows.size() >= PIECE) {
+                    copy.writeToCopy(rows.bytes(), 0, rows.size());
+                    rows.clear();
+                }
+            }
+            copy.writeToCopy(rows.bytes(), 0, rows.size());
+            rows.clear();
         }
 
         @Override
