@@ -47,42 +47,48 @@ final class AddressFilter {
         return filter;
     }
 
-    /** Adds every address; import writers share one filter, so a chunk's addresses go in under one lock. */
-    synchronized void addAll(List<String> addresses) {
-        for (String a : addresses) {
-            add(a);
-        }
-    }
-
-    /** The addresses the filter may hold, in their order: those a chunk must look up. */
-    synchronized List<String> mayHold(List<String> addresses) {
+    /**
+     * Of a chunk's addresses (with their {@link #key}s), those the filter may have held before this call, in their
+     * order: the ones the chunk must look up. All of them are then added, under the one lock the import's writers share.
+     * Adding before the chunk is written is safe: an address that turns out not to be stored only costs a later
+     * chunk naming it a lookup.
+     */
+    synchronized List<String> mayHoldThenAdd(List<String> addresses, long[] keys) {
         List<String> out = new ArrayList<>();
-        for (String a : addresses) {
-            if (mightHold(a)) {
-                out.add(a);
+        for (int i = 0; i < keys.length; i++) {
+            if (mightHold(keys[i])) {
+                out.add(addresses.get(i));
             }
+        }
+        for (long k : keys) {
+            add(k);
         }
         return out;
     }
 
     synchronized void add(String address) {
-        if (address == null) {
-            return;
+        if (address != null) {
+            add(key(address));
         }
-        long h = hash(address);
-        int block = Math.floorMod((int) h, blocks) * BLOCK;
-        long positions = mix(h + 0x9e3779b97f4a7c15L);
+    }
+
+    /** False only for an address no contact of the tenant had when this was made and that was not added since. */
+    synchronized boolean mightHold(String address) {
+        return mightHold(key(address));
+    }
+
+    private void add(long key) {
+        int block = Math.floorMod((int) key, blocks) * BLOCK;
+        long positions = mix(key + 0x9e3779b97f4a7c15L);
         for (int i = 0; i < HASHES; i++, positions >>>= 9) {
             int bit = (int) (positions & 511);
             bits[block + (bit >>> 6)] |= 1L << bit;
         }
     }
 
-    /** False only for an address no contact of the tenant had when this was made and that was not added since. */
-    synchronized boolean mightHold(String address) {
-        long h = hash(address);
-        int block = Math.floorMod((int) h, blocks) * BLOCK;
-        long positions = mix(h + 0x9e3779b97f4a7c15L);
+    private boolean mightHold(long key) {
+        int block = Math.floorMod((int) key, blocks) * BLOCK;
+        long positions = mix(key + 0x9e3779b97f4a7c15L);
         for (int i = 0; i < HASHES; i++, positions >>>= 9) {
             int bit = (int) (positions & 511);
             if ((bits[block + (bit >>> 6)] & (1L << bit)) == 0) {
@@ -90,6 +96,16 @@ final class AddressFilter {
             }
         }
         return true;
+    }
+
+    /**
+     * An address's 64-bit key, never 0: computed once per address on an import's reading thread, it places the
+     * address in this filter and routes its row ({@code ImportRun}). Two addresses may share a key, which costs at
+     * most a lookup or a row routed to another writer, never a wrong merge.
+     */
+    static long key(String address) {
+        long k = hash(address);
+        return k == 0 ? 1 : k;
     }
 
     /** 64-bit FNV-1a over the UTF-16 code units (no copy of the string), then mixed. */

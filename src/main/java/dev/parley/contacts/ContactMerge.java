@@ -34,29 +34,10 @@ final class ContactMerge {
     record Counts(long imported, long updated, long unchanged, long rejected) {}
 
     /**
-     * A chunk of rows with the phones and emails its usable rows name, each sorted: {@link #chunk} runs on an
-     * import's reading thread, which has time to spare, rather than on the writing thread, which has not.
+     * A chunk of rows in file order, with the phones and emails its usable rows name (in row order, repeats kept) and
+     * their {@link AddressFilter#key}s, made on an import's reading thread.
      */
-    record Chunk(List<RowReader.Row> rows, List<String> phones, List<String> emails) {}
-
-    static Chunk chunk(List<RowReader.Row> rows) {
-        List<String> phones = new ArrayList<>(rows.size());
-        List<String> emails = new ArrayList<>(rows.size());
-        for (RowReader.Row r : rows) {
-            if (r.input() != null) {
-                if (r.input().phone() != null) {
-                    phones.add(r.input().phone());
-                }
-                if (r.input().email() != null) {
-                    emails.add(r.input().email());
-                }
-            }
-        }
-        // In index order, each probe and insert lands near the previous one: fewer pages touched per chunk.
-        phones.sort(null);
-        emails.sort(null);
-        return new Chunk(rows, phones, emails);
-    }
+    record Chunk(List<RowReader.Row> rows, List<String> phones, long[] phoneKeys, List<String> emails, long[] emailKeys) {}
 
     private static final class Working {
         /** Null for a new contact until it is written: ids are given in write order (see {@code write}). */
@@ -75,7 +56,6 @@ final class ContactMerge {
         String emailConsent;
         boolean dirty;
         boolean member;
-        boolean placed;
 
         Working(String id, boolean isNew) {
             this.id = id;
@@ -104,8 +84,11 @@ final class ContactMerge {
         dialect.indexLookupPlans().forEach(th.raw()::execute);
         Map<String, Working> byPhone = new HashMap<>();
         Map<String, Working> byEmail = new HashMap<>();
-        load(th, dialect, lookUpAll ? chunk.phones() : filter.mayHold(chunk.phones()),
-                lookUpAll ? chunk.emails() : filter.mayHold(chunk.emails()), byPhone, byEmail);
+        // Every attempt feeds the filter, a retry's too: another writer that then finds one of these addresses "may"
+        // exist looks it up, and a contact not yet committed is caught by the unique index.
+        List<String> phones = filter.mayHoldThenAdd(chunk.phones(), chunk.phoneKeys());
+        List<String> emails = filter.mayHoldThenAdd(chunk.emails(), chunk.emailKeys());
+        load(th, dialect, lookUpAll ? chunk.phones() : phones, lookUpAll ? chunk.emails() : emails, byPhone, byEmail);
         List<Working> touched = new ArrayList<>();
         List<RowReader.Row> rejects = new ArrayList<>();
         List<String> rejectReasons = new ArrayList<>();
@@ -146,34 +129,8 @@ final class ContactMerge {
                 touched.add(target);
             }
         }
-        write(th, importId, listId, consent, inPhoneOrder(touched, chunk.phones(), byPhone), rejects, rejectReasons, headers, now);
-        // Before the commit: another writer that then finds one of these addresses "may" exist looks it up, and a
-        // contact not yet committed is caught by the unique index. Added on every attempt, a retry's too.
-        filter.addAll(chunk.phones());
-        filter.addAll(chunk.emails());
+        write(th, importId, listId, consent, touched, rejects, rejectReasons, headers, now);
         return new Counts(imported, updated, unchanged, rejects.size());
-    }
-
-    /**
-     * The touched contacts with those that have a phone first, in phone order: written so, a chunk's new contacts
-     * enter the phone index page by page rather than at random (a real file lists numbers in no order).
-     */
-    private static List<Working> inPhoneOrder(List<Working> touched, List<String> sortedPhones, Map<String, Working> byPhone) {
-        List<Working> ordered = new ArrayList<>(touched.size());
-        for (String phone : sortedPhones) {
-            Working w = byPhone.get(phone);
-            if (w != null && w.member && !w.placed) {
-                w.placed = true;
-                ordered.add(w);
-            }
-        }
-        for (Working w : touched) {
-            if (!w.placed) {
-                w.placed = true;
-                ordered.add(w);
-            }
-        }
-        return ordered;
     }
 
     /**
@@ -322,9 +279,8 @@ final class ContactMerge {
             if (!w.isNew) {
                 continue;
             }
-            // Ids count up (core.Ids), so new contacts given theirs in write order (phone order) enter the
-            // (tenant_id, id) key and the membership key at their right edge, in order, rather than at random
-            // within the chunk: in psql, 900k contacts in chunks of 5,000 took 1.5–2 CPU-s less (docs/performance.md).
+            // Ids count up (core.Ids), so new contacts given theirs as they are written enter the (tenant_id, id) key
+            // and the membership key at their right edge, in order (docs/performance.md).
             w.id = Ids.next("ctc", clock);
             applyConsent(w, consent, events, tenant, source, now);
             contacts.add(w.id, tenant, w.phone, w.email, w.firstName, w.lastName, w.timezone, w.locale,

@@ -6,7 +6,7 @@ import java.io.Reader;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -39,7 +39,7 @@ final class ImportRun {
     static final int CHUNK = 5_000;
     private static final int ATTEMPTS = 5;
     private static final Logger log = LoggerFactory.getLogger(ImportRun.class);
-    private static final Handed END = new Handed(new ContactMerge.Chunk(List.of(), List.of(), List.of()), -1);
+    private static final Handed END = new Handed(new ContactMerge.Chunk(List.of(), List.of(), new long[0], List.of(), new long[0]), -1);
 
     /** A chunk handed to a writer, with the tag under which {@link Router} knows its addresses while it is in flight. */
     private record Handed(ContactMerge.Chunk chunk, long tag) {}
@@ -151,10 +151,10 @@ final class ImportRun {
      */
     private static final class Router {
         private final int writers;
-        private final List<List<RowReader.Row>> filling = new ArrayList<>();
+        private final List<Filling> filling = new ArrayList<>();
         private final long[] tags;
-        /** Address → tag of the chunk in flight that names it; read and written by the reading thread alone. */
-        private final HashMap<String, Long> inFlight = new HashMap<>();
+        /** Address key → tag of the chunk in flight that names it; read and written by the reading thread alone. */
+        private final InFlightAddresses inFlight = new InFlightAddresses();
         /** Chunks the writers committed, whose addresses the reading thread has yet to forget. */
         private final ConcurrentLinkedQueue<Handed> committed = new ConcurrentLinkedQueue<>();
         private long chunks;
@@ -163,58 +163,59 @@ final class ImportRun {
             this.writers = writers;
             this.tags = new long[writers];
             for (int w = 0; w < writers; w++) {
-                filling.add(new ArrayList<>(CHUNK));
+                filling.add(new Filling());
                 tags[w] = nextTag(w);
             }
         }
 
         /** Adds a row to its writer's chunk; returns that writer. */
         int add(RowReader.Row row) {
-            int w = writerOf(row);
-            filling.get(w).add(row);
             ContactInput in = row.input();
-            if (writers > 1 && in != null) {
-                if (in.phone() != null) {
-                    inFlight.put(in.phone(), tags[w]);
+            long phoneKey = in == null || in.phone() == null ? 0 : AddressFilter.key(in.phone());
+            long emailKey = in == null || in.email() == null ? 0 : AddressFilter.key(in.email());
+            int w = writerOf(row, phoneKey, emailKey);
+            filling.get(w).add(row, phoneKey, emailKey);
+            if (writers > 1) {
+                if (phoneKey != 0) {
+                    inFlight.put(phoneKey, tags[w]);
                 }
-                if (in.email() != null) {
-                    inFlight.put(in.email(), tags[w]);
+                if (emailKey != 0) {
+                    inFlight.put(emailKey, tags[w]);
                 }
             }
             return w;
         }
 
-        private int writerOf(RowReader.Row row) {
+        private int writerOf(RowReader.Row row, long phoneKey, long emailKey) {
             if (writers == 1) {
                 return 0;
             }
-            ContactInput in = row.input();
-            if (in == null) {
+            if (row.input() == null) {
                 return (int) (row.line() % writers);
             }
-            Long tag = in.phone() == null ? null : inFlight.get(in.phone());
-            if (tag == null && in.email() != null) {
-                tag = inFlight.get(in.email());
+            long tag = phoneKey == 0 ? -1 : inFlight.tagOf(phoneKey);
+            if (tag < 0 && emailKey != 0) {
+                tag = inFlight.tagOf(emailKey);
             }
-            if (tag != null) {
+            if (tag >= 0) {
                 return (int) (tag % writers);
             }
-            return Math.floorMod((in.phone() != null ? in.phone() : in.email()).hashCode(), writers);
+            return (int) (((phoneKey != 0 ? phoneKey : emailKey) >>> 1) % writers);
         }
 
         boolean full(int w) {
-            return filling.get(w).size() >= CHUNK;
+            return filling.get(w).rows.size() >= CHUNK;
         }
 
         boolean empty(int w) {
-            return filling.get(w).isEmpty();
+            return filling.get(w).rows.isEmpty();
         }
 
         /** Writer {@code w}'s chunk, to hand over; a new one starts. */
         Handed take(int w) {
             forgetCommitted();
-            Handed handed = new Handed(ContactMerge.chunk(filling.get(w)), tags[w]);
-            filling.set(w, new ArrayList<>(CHUNK));
+            Handed handed = new Handed(filling.get(w).chunk(), tags[w]);
+            filling.set(w, new Filling());
             tags[w] = nextTag(w);
             return handed;
         }
@@ -233,17 +234,48 @@ final class ImportRun {
         private void forgetCommitted() {
             Handed done;
             while ((done = committed.poll()) != null) {
-                for (String a : done.chunk().phones()) {
-                    inFlight.remove(a, done.tag());
+                for (long k : done.chunk().phoneKeys()) {
+                    inFlight.remove(k, done.tag());
                 }
-                for (String a : done.chunk().emails()) {
-                    inFlight.remove(a, done.tag());
+                for (long k : done.chunk().emailKeys()) {
+                    inFlight.remove(k, done.tag());
                 }
             }
         }
 
         private long nextTag(int w) {
             return chunks++ * writers + w;
+        }
+    }
+
+    /** The chunk a writer is being given, as its rows are read: the rows and their addresses with their keys. */
+    private static final class Filling {
+        final List<RowReader.Row> rows = new ArrayList<>(CHUNK);
+        final List<String> phones = new ArrayList<>(CHUNK);
+        final List<String> emails = new ArrayList<>(CHUNK);
+        long[] phoneKeys = new long[CHUNK];
+        long[] emailKeys = new long[CHUNK];
+
+        void add(RowReader.Row row, long phoneKey, long emailKey) {
+            rows.add(row);
+            if (phoneKey != 0) {
+                phoneKeys = put(phoneKeys, phones.size(), phoneKey);
+                phones.add(row.input().phone());
+            }
+            if (emailKey != 0) {
+                emailKeys = put(emailKeys, emails.size(), emailKey);
+                emails.add(row.input().email());
+            }
+        }
+
+        ContactMerge.Chunk chunk() {
+            return new ContactMerge.Chunk(rows, phones, Arrays.copyOf(phoneKeys, phones.size()), emails, Arrays.copyOf(emailKeys, emails.size()));
+        }
+
+        private static long[] put(long[] keys, int at, long key) {
+            long[] k = at < keys.length ? keys : Arrays.copyOf(keys, keys.length * 2);
+            k[at] = key;
+            return k;
         }
     }
 
