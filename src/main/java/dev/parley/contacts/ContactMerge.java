@@ -8,7 +8,6 @@ import dev.parley.db.TenantHandle;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,11 +44,16 @@ final class ContactMerge {
         final boolean isNew;
         String phone;
         String email;
+        /** {@link AddressFilter#key} of {@code phone} and of {@code email} (0 when null). */
+        long phoneKey;
+        long emailKey;
         String firstName;
         String lastName;
         String timezone;
         String locale;
         Map<String, Object> attributes;
+        /** Whether {@code attributes} is still the map of the row that made this contact: copied before it is changed. */
+        boolean attributesShared;
         /** {@code attributes} as JSON when known without writing it again (a new contact made by one row), else null. */
         String attributesJson;
         String smsConsent;
@@ -82,8 +86,8 @@ final class ContactMerge {
         List<RowReader.Row> rows = chunk.rows();
         Instant now = clock.instant();
         dialect.indexLookupPlans().forEach(th.raw()::execute);
-        Map<String, Working> byPhone = new HashMap<>();
-        Map<String, Working> byEmail = new HashMap<>();
+        AddressMap<Working> byPhone = new AddressMap<>();
+        AddressMap<Working> byEmail = new AddressMap<>();
         // Every attempt feeds the filter, a retry's too: another writer that then finds one of these addresses "may"
         // exist looks it up, and a contact not yet committed is caught by the unique index.
         List<String> phones = filter.mayHoldThenAdd(chunk.phones(), chunk.phoneKeys());
@@ -95,6 +99,8 @@ final class ContactMerge {
         long imported = 0;
         long updated = 0;
         long unchanged = 0;
+        int phoneAt = 0;
+        int emailAt = 0;
         for (RowReader.Row row : rows) {
             if (row.input() == null) {
                 rejects.add(row);
@@ -102,8 +108,11 @@ final class ContactMerge {
                 continue;
             }
             ContactInput in = row.input();
-            Working byP = in.phone() == null ? null : byPhone.get(in.phone());
-            Working byE = in.email() == null ? null : byEmail.get(in.email());
+            // The chunk lists its rows' phones and emails, with their keys, in row order.
+            long phoneKey = in.phone() == null ? 0 : chunk.phoneKeys()[phoneAt++];
+            long emailKey = in.email() == null ? 0 : chunk.emailKeys()[emailAt++];
+            Working byP = phoneKey == 0 ? null : byPhone.get(phoneKey, in.phone());
+            Working byE = emailKey == 0 ? null : byEmail.get(emailKey, in.email());
             if (byP != null && byE != null && byP != byE) {
                 rejects.add(row);
                 rejectReasons.add("the phone number belongs to one contact and the email address to another");
@@ -112,13 +121,14 @@ final class ContactMerge {
             Working target = byP != null ? byP : byE;
             if (target == null) {
                 target = new Working(null, true);
-                target.attributes = new LinkedHashMap<>();
+                target.attributes = in.attributes();
+                target.attributesShared = true;
+                target.attributesJson = row.attributesJson();
                 target.smsConsent = "unknown";
                 target.emailConsent = "unknown";
-                merge(target, in, Policy.overwrite, byPhone, byEmail);
-                target.attributesJson = row.attributesJson();
+                merge(target, in, phoneKey, emailKey, Policy.overwrite, byPhone, byEmail);
                 imported++;
-            } else if (merge(target, in, policy, byPhone, byEmail)) {
+            } else if (merge(target, in, phoneKey, emailKey, policy, byPhone, byEmail)) {
                 target.dirty = true;
                 updated++;
             } else {
@@ -128,6 +138,9 @@ final class ContactMerge {
                 target.member = true;
                 touched.add(target);
             }
+        }
+        if (phoneAt != chunk.phoneKeys().length || emailAt != chunk.emailKeys().length) {
+            throw new IllegalStateException("the chunk's address keys do not match its rows");
         }
         write(th, importId, listId, consent, touched, rejects, rejectReasons, headers, now);
         return new Counts(imported, updated, unchanged, rejects.size());
@@ -139,7 +152,7 @@ final class ContactMerge {
      * waits for this chunk rather than having its change overwritten by it.
      */
     private static void load(TenantHandle th, Dialect dialect, List<String> phones, List<String> emails,
-                             Map<String, Working> byPhone, Map<String, Working> byEmail) {
+                             AddressMap<Working> byPhone, AddressMap<Working> byEmail) {
         TreeSet<String> ids = new TreeSet<>();
         for (var pass : List.of(Map.entry("phone", phones), Map.entry("email", emails))) {
             if (!pass.getValue().isEmpty()) {
@@ -168,32 +181,40 @@ final class ContactMerge {
                 })
                 .forEach(w -> {
                     if (w.phone != null) {
-                        byPhone.put(w.phone, w);
+                        w.phoneKey = AddressFilter.key(w.phone);
+                        byPhone.put(w.phoneKey, w.phone, w);
                     }
                     if (w.email != null) {
-                        byEmail.put(w.email, w);
+                        w.emailKey = AddressFilter.key(w.email);
+                        byEmail.put(w.emailKey, w.email, w);
                     }
                 });
     }
 
-    /** Merges {@code in} into {@code w}; returns true when anything changed. The caller has checked the addresses are free. */
-    private static boolean merge(Working w, ContactInput in, Policy policy, Map<String, Working> byPhone, Map<String, Working> byEmail) {
+    /**
+     * Merges {@code in} (whose phone and email have the keys given) into {@code w}; returns true when anything changed.
+     * The caller has checked the addresses are free.
+     */
+    private static boolean merge(Working w, ContactInput in, long phoneKey, long emailKey, Policy policy,
+                                 AddressMap<Working> byPhone, AddressMap<Working> byEmail) {
         boolean overwrite = policy == Policy.overwrite;
         boolean changed = false;
         if (in.phone() != null && !in.phone().equals(w.phone) && (overwrite || w.phone == null)) {
             if (w.phone != null) {
-                byPhone.remove(w.phone);
+                byPhone.remove(w.phoneKey, w.phone, null);
             }
             w.phone = in.phone();
-            byPhone.put(w.phone, w);
+            w.phoneKey = phoneKey;
+            byPhone.put(phoneKey, w.phone, w);
             changed = true;
         }
         if (in.email() != null && !in.email().equals(w.email) && (overwrite || w.email == null)) {
             if (w.email != null) {
-                byEmail.remove(w.email);
+                byEmail.remove(w.emailKey, w.email, null);
             }
             w.email = in.email();
-            byEmail.put(w.email, w);
+            w.emailKey = emailKey;
+            byEmail.put(emailKey, w.email, w);
             changed = true;
         }
         String v;
@@ -216,6 +237,10 @@ final class ContactMerge {
         for (Map.Entry<String, Object> a : in.attributes().entrySet()) {
             Object current = w.attributes.get(a.getKey());
             if (current == null || (overwrite && !Objects.equals(current, a.getValue()))) {
+                if (w.attributesShared) {
+                    w.attributes = new LinkedHashMap<>(w.attributes);
+                    w.attributesShared = false;
+                }
                 w.attributes.put(a.getKey(), a.getValue());
                 w.attributesJson = null;
                 changed = true;

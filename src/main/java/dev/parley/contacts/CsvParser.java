@@ -76,6 +76,11 @@ final class CsvParser {
                 fields.add(field.toString());
                 return finish(start, fields, problem);
             }
+            // An unquoted field that ends within the buffer is taken whole, not char by char (most fields of most files).
+            String whole = quoted || afterQuote || !field.isEmpty() || problem != null ? null : unquotedField(chars);
+            if (whole != null) {
+                chars += whole.length();
+            }
             char c = buffer[pos++];
             any = true;
             if (++chars > maxRecordChars && problem == null) {
@@ -103,7 +108,7 @@ final class CsvParser {
                     problem = "the row has more than " + maxFields + " columns";
                 }
                 if (problem == null) {
-                    fields.add(field.toString());
+                    fields.add(whole != null ? whole : field.toString());
                 }
                 field.setLength(0);
                 afterQuote = false;
@@ -112,7 +117,7 @@ final class CsvParser {
                     pos++;
                 }
                 line++;
-                fields.add(field.toString());
+                fields.add(whole != null ? whole : field.toString());
                 return finish(start, fields, problem);
             } else if (c == '"' && field.isEmpty() && !afterQuote) {
                 quoted = true;
@@ -120,6 +125,26 @@ final class CsvParser {
                 append(field, c, problem);
             }
         }
+    }
+
+    /**
+     * The unquoted field that starts at {@code pos}, if it ends (at a delimiter or line break, where {@code pos} is
+     * left) within the buffer and within the record's length limit; else null, and the caller reads it char by char.
+     */
+    private String unquotedField(int chars) {
+        if (buffer[pos] == '"') {
+            return null;
+        }
+        int end = pos;
+        while (end < limit && buffer[end] != delimiter && buffer[end] != '\n' && buffer[end] != '\r') {
+            end++;
+        }
+        if (end == limit || chars + (end - pos) >= maxRecordChars) {
+            return null;
+        }
+        String value = new String(buffer, pos, end - pos);
+        pos = end;
+        return value;
     }
 
     private Record finish(long start, List<String> fields, String problem) {

@@ -152,16 +152,17 @@ final class ImportRun {
     private static final class Router {
         private final int writers;
         private final List<Filling> filling = new ArrayList<>();
-        private final long[] tags;
-        /** Address key → tag of the chunk in flight that names it; read and written by the reading thread alone. */
-        private final InFlightAddresses inFlight = new InFlightAddresses();
+        /** Each writer's current tag, boxed once per chunk rather than once per address. */
+        private final Long[] tags;
+        /** Address → tag of the chunk in flight that names it; read and written by the reading thread alone. */
+        private final AddressMap<Long> inFlight = new AddressMap<>();
         /** Chunks the writers committed, whose addresses the reading thread has yet to forget. */
         private final ConcurrentLinkedQueue<Handed> committed = new ConcurrentLinkedQueue<>();
         private long chunks;
 
         Router(int writers) {
             this.writers = writers;
-            this.tags = new long[writers];
+            this.tags = new Long[writers];
             for (int w = 0; w < writers; w++) {
                 filling.add(new Filling());
                 tags[w] = nextTag(w);
@@ -177,10 +178,10 @@ final class ImportRun {
             filling.get(w).add(row, phoneKey, emailKey);
             if (writers > 1) {
                 if (phoneKey != 0) {
-                    inFlight.put(phoneKey, tags[w]);
+                    inFlight.put(phoneKey, in.phone(), tags[w]);
                 }
                 if (emailKey != 0) {
-                    inFlight.put(emailKey, tags[w]);
+                    inFlight.put(emailKey, in.email(), tags[w]);
                 }
             }
             return w;
@@ -190,14 +191,15 @@ final class ImportRun {
             if (writers == 1) {
                 return 0;
             }
-            if (row.input() == null) {
+            ContactInput in = row.input();
+            if (in == null) {
                 return (int) (row.line() % writers);
             }
-            long tag = phoneKey == 0 ? -1 : inFlight.tagOf(phoneKey);
-            if (tag < 0 && emailKey != 0) {
-                tag = inFlight.tagOf(emailKey);
+            Long tag = phoneKey == 0 ? null : inFlight.get(phoneKey, in.phone());
+            if (tag == null && emailKey != 0) {
+                tag = inFlight.get(emailKey, in.email());
             }
-            if (tag >= 0) {
+            if (tag != null) {
                 return (int) (tag % writers);
             }
             return (int) (((phoneKey != 0 ? phoneKey : emailKey) >>> 1) % writers);
@@ -234,11 +236,13 @@ final class ImportRun {
         private void forgetCommitted() {
             Handed done;
             while ((done = committed.poll()) != null) {
-                for (long k : done.chunk().phoneKeys()) {
-                    inFlight.remove(k, done.tag());
+                ContactMerge.Chunk chunk = done.chunk();
+                Long tag = done.tag();
+                for (int i = 0; i < chunk.phoneKeys().length; i++) {
+                    inFlight.remove(chunk.phoneKeys()[i], chunk.phones().get(i), tag);
                 }
-                for (long k : done.chunk().emailKeys()) {
-                    inFlight.remove(k, done.tag());
+                for (int i = 0; i < chunk.emailKeys().length; i++) {
+                    inFlight.remove(chunk.emailKeys()[i], chunk.emails().get(i), tag);
                 }
             }
         }
