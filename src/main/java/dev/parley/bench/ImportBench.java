@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Locale;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -217,8 +218,10 @@ public final class ImportBench implements Callable<Integer> {
                 // Within each block of a million, n * 48271 mod 10^6 is one-to-one (48271 shares no factor with 10^6)
                 // and scatters the numbers, as a real file's are: sequential numbers would make the phone index
                 // append-only and flatter the import. The 07900 block is valid throughout.
-                String phone = String.format("+44790%d%06d", n / 1_000_000 % 10, n % 1_000_000 * 48_271L % 1_000_000L);
-                String email = "person" + n + "@example.com";
+                long scattered = n % 1_000_000 * 48_271L % 1_000_000L;
+                String phone = String.format("+44790%d%06d", n / 1_000_000 % 10, scattered);
+                // Emails are scattered the same way: "person" + n, as before, reached the email index almost in key order.
+                String email = first[n % first.length].toLowerCase(Locale.ROOT) + "." + (n / 1_000_000 * 1_000_000L + scattered) + "@example.com";
                 if (i % 20 == 3) {
                     phone = i % 40 == 3 ? "12345" : phone;
                     email = i % 40 == 3 ? email : "person" + n + "@@example";
