@@ -11,7 +11,7 @@ import java.util.Map;
 final class RowReader {
     /**
      * A row: {@code input} when usable, else {@code problem}; {@code fields} are the raw cells for the rejects report.
-     * {@code attributesJson} is {@code input}'s attributes as stored ({@link Json#write}), made here so that an
+     * {@code attributesJson} is {@code input}'s attributes as stored ({@link Json#writeStrings}), made here so that an
      * import's reading thread does it rather than its writing thread, which is the slower of the two.
      */
     record Row(long line, String[] fields, ContactInput input, String problem, String attributesJson) {
@@ -73,7 +73,7 @@ final class RowReader {
                 cell(f, localeColumn), attributes, region);
         return r.input() == null
                 ? new Row(record.line(), f, r.problem())
-                : new Row(record.line(), f, r.input(), null, Json.write(r.input().attributes()));
+                : new Row(record.line(), f, r.input(), null, Json.writeStrings(r.input().attributes()));
     }
 
     private static String cell(String[] f, int i) {

@@ -40,13 +40,34 @@ final class ValidNationalNumbers {
 
     private final int callingCode;
     private final String region;
-    /** Null when the region's metadata has syntax {@link PatternReader} does not read: the library answers. */
-    private final RunAutomaton reversed;
+    /**
+     * The automaton as a table over digits: {@code next[state * 10 + digit]}, -1 for no way on. Null when the region's
+     * metadata has syntax {@link PatternReader} does not read: the library answers.
+     */
+    private final int[] next;
+    private final boolean[] accept;
+    private final int initial;
 
     private ValidNationalNumbers(int callingCode, String region, RunAutomaton reversed) {
         this.callingCode = callingCode;
         this.region = region;
-        this.reversed = reversed;
+        if (reversed == null) {
+            this.next = null;
+            this.accept = null;
+            this.initial = -1;
+            return;
+        }
+        // A digit table rather than RunAutomaton.step, which searches each state's character ranges.
+        int states = reversed.getSize();
+        this.next = new int[states * 10];
+        this.accept = new boolean[states];
+        for (int s = 0; s < states; s++) {
+            accept[s] = reversed.isAccept(s);
+            for (int d = 0; d < 10; d++) {
+                next[s * 10 + d] = reversed.step(s, (char) ('0' + d));
+            }
+        }
+        this.initial = reversed.getInitialState();
     }
 
     /**
@@ -66,26 +87,26 @@ final class ValidNationalNumbers {
 
     /** True when this region's answer comes from the automaton, false when from the library. */
     boolean compiled() {
-        return reversed != null;
+        return next != null;
     }
 
     /** Exactly {@code PhoneNumberUtil.isValidNumberForRegion(number, region)}. */
     boolean test(PhoneNumber number) {
         long national = number.getNationalNumber();
-        if (reversed == null || number.getCountryCode() != callingCode || national < 0) {
+        if (next == null || number.getCountryCode() != callingCode || national < 0) {
             return UTIL.isValidNumberForRegion(number, region);
         }
-        int state = reversed.getInitialState();
+        int state = initial;
         do {
-            state = reversed.step(state, (char) ('0' + national % 10));
+            state = next[state * 10 + (int) (national % 10)];
             national /= 10;
         } while (national > 0 && state >= 0);
         if (number.isItalianLeadingZero()) {
             for (int zeros = number.getNumberOfLeadingZeros(); zeros > 0 && state >= 0; zeros--) {
-                state = reversed.step(state, '0');
+                state = next[state * 10];
             }
         }
-        return state >= 0 && reversed.isAccept(state);
+        return state >= 0 && accept[state];
     }
 
     /**
