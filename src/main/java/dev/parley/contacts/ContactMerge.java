@@ -257,18 +257,33 @@ final class ContactMerge {
         return current == null || overwrite ? given : null;
     }
 
+    /** Writes a merged chunk: updates, new contacts, memberships, consent history, rejects. */
     private void write(TenantHandle th, String importId, String listId, Map<String, String> consent, List<Working> touched,
                        List<RowReader.Row> rejects, List<String> reasons, List<String> headers, Instant now) {
         var h = th.raw();
-        String tenant = th.tenantId();
         String source = "import:" + importId;
-        BulkInsert contacts = dialect.bulkInsert(h, "contact", List.of("id", "tenant_id", "phone", "email", "first_name", "last_name",
-                "timezone", "locale", "attributes_json", "sms_consent", "sms_consent_source", "sms_consent_at", "email_consent",
-                "email_consent_source", "email_consent_at", "created_at", "updated_at"));
-        BulkInsert newMembers = dialect.bulkInsert(h, "list_member", List.of("list_id", "contact_id", "tenant_id", "added_at"));
         BulkInsert events = dialect.bulkInsert(h, "consent_event",
                 List.of("id", "tenant_id", "contact_id", "channel", "status", "source", "actor_id", "at"));
-        var updates = h.prepareBatch("""
+        // Existing contacts first: an overwrite that moves a phone or email off a contact must reach the database
+        // before a new contact of this chunk takes that address, or the unique index refuses the new one.
+        List<String> oldMembers = updateExisting(th, listId, consent, touched, events, source, now);
+        insertNew(th, listId, consent, touched, events, source, now);
+        if (!oldMembers.isEmpty()) {
+            h.createUpdate("INSERT INTO list_member (list_id, contact_id, tenant_id, added_at) SELECT :list, k.contact, :tenant, :now FROM "
+                            + dialect.arrayTable("k", "contact:varchar") + " ON CONFLICT DO NOTHING")
+                    .bind("list", listId).bind("tenant", th.tenantId()).bind("now", now)
+                    .bindArray("contact", String.class, oldMembers).execute();
+        }
+        events.flush();
+        if (!rejects.isEmpty()) {
+            insertRejects(th, importId, rejects, reasons);
+        }
+    }
+
+    /** Updates the chunk's stored contacts that changed; returns the ids of all of them, to add to the list. */
+    private List<String> updateExisting(TenantHandle th, String listId, Map<String, String> consent, List<Working> touched,
+                                        BulkInsert events, String source, Instant now) {
+        var updates = th.raw().prepareBatch("""
                 UPDATE contact SET phone = :phone, email = :email, first_name = :first, last_name = :last, timezone = :tz,
                        locale = :locale, attributes_json = :attrs, sms_consent = :sms, email_consent = :emailConsent,
                        sms_consent_source = CASE WHEN sms_consent = :sms THEN sms_consent_source ELSE :source END,
@@ -279,18 +294,16 @@ final class ContactMerge {
                 WHERE tenant_id = :tenant AND id = :id""");
         List<String> oldMembers = new ArrayList<>();
         int updateCount = 0;
-        // Existing contacts first: an overwrite that moves a phone or email off a contact must reach the database
-        // before a new contact of this chunk takes that address, or the unique index refuses the new one.
         for (Working w : touched) {
             if (w.isNew) {
                 continue;
             }
-            boolean consentChanged = applyConsent(w, consent, events, tenant, source, now);
+            boolean consentChanged = applyConsent(w, consent, events, th.tenantId(), source, now);
             if (w.dirty || consentChanged) {
                 updates.bind("phone", w.phone).bind("email", w.email).bind("first", w.firstName).bind("last", w.lastName)
                         .bind("tz", w.timezone).bind("locale", w.locale).bind("attrs", Json.write(w.attributes))
                         .bind("sms", w.smsConsent).bind("emailConsent", w.emailConsent).bind("source", source)
-                        .bind("now", now).bind("tenant", tenant).bind("id", w.id).add();
+                        .bind("now", now).bind("tenant", th.tenantId()).bind("id", w.id).add();
                 updateCount++;
             }
             if (listId != null) {
@@ -300,6 +313,16 @@ final class ContactMerge {
         if (updateCount > 0) {
             updates.execute();
         }
+        return oldMembers;
+    }
+
+    private void insertNew(TenantHandle th, String listId, Map<String, String> consent, List<Working> touched, BulkInsert events,
+                           String source, Instant now) {
+        String tenant = th.tenantId();
+        BulkInsert contacts = dialect.bulkInsert(th.raw(), "contact", List.of("id", "tenant_id", "phone", "email", "first_name", "last_name",
+                "timezone", "locale", "attributes_json", "sms_consent", "sms_consent_source", "sms_consent_at", "email_consent",
+                "email_consent_source", "email_consent_at", "created_at", "updated_at"));
+        BulkInsert newMembers = dialect.bulkInsert(th.raw(), "list_member", List.of("list_id", "contact_id", "tenant_id", "added_at"));
         for (Working w : touched) {
             if (!w.isNew) {
                 continue;
@@ -319,23 +342,17 @@ final class ContactMerge {
         }
         contacts.flush();
         newMembers.flush();
-        if (!oldMembers.isEmpty()) {
-            h.createUpdate("INSERT INTO list_member (list_id, contact_id, tenant_id, added_at) SELECT :list, k.contact, :tenant, :now FROM "
-                            + dialect.arrayTable("k", "contact:varchar") + " ON CONFLICT DO NOTHING")
-                    .bind("list", listId).bind("tenant", tenant).bind("now", now)
-                    .bindArray("contact", String.class, oldMembers).execute();
+    }
+
+    private void insertRejects(TenantHandle th, String importId, List<RowReader.Row> rejects, List<String> reasons) {
+        BulkInsert rejected = dialect.bulkInsert(th.raw(), "import_reject", List.of("import_id", "tenant_id", "line", "reason", "record"));
+        for (int i = 0; i < rejects.size(); i++) {
+            RowReader.Row r = rejects.get(i);
+            String reason = reasons.get(i);
+            rejected.add(importId, th.tenantId(), r.line(), reason.length() > 500 ? reason.substring(0, 500) : reason,
+                    CsvText.record(r.fields(), 200_000));
         }
-        events.flush();
-        if (!rejects.isEmpty()) {
-            BulkInsert rejected = dialect.bulkInsert(h, "import_reject", List.of("import_id", "tenant_id", "line", "reason", "record"));
-            for (int i = 0; i < rejects.size(); i++) {
-                RowReader.Row r = rejects.get(i);
-                String reason = reasons.get(i);
-                rejected.add(importId, tenant, r.line(), reason.length() > 500 ? reason.substring(0, 500) : reason,
-                        CsvText.record(r.fields(), 200_000));
-            }
-            rejected.flush();
-        }
+        rejected.flush();
     }
 
     /** Applies the import's consent to {@code w}, never lifting an opt-out; queues the history events. */
