@@ -118,8 +118,9 @@ public final class LaunchBench implements Callable<Integer> {
             h.createUpdate("INSERT INTO contact_list (id, tenant_id, name, created_at, updated_at) VALUES (:id, :t, :name, :now, :now)")
                     .bind("id", list).bind("t", tenant).bind("name", "audience " + list).bind("now", now).execute();
             h.createUpdate("""
-                    INSERT INTO contact (id, tenant_id, phone, first_name, created_at, updated_at)
-                    SELECT :prefix || lpad(g::text, 16, '0'), :t, '+447' || lpad(g::text, 9, '0'), 'Name' || g, :now, :now
+                    INSERT INTO contact (id, tenant_id, tenant_num, phone, first_name, created_at, updated_at)
+                    SELECT :prefix || lpad(g::text, 16, '0'), :t, (SELECT num FROM tenant WHERE id = :t), '+447' || lpad(g::text, 9, '0'),
+                           'Name' || g, :now, :now
                     FROM generate_series(1, :n) g""")
                     .bind("prefix", prefix).bind("t", tenant).bind("n", n).bind("now", now).execute();
             h.createUpdate("""

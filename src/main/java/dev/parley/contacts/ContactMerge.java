@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 /**
  * Applies one chunk of import rows to the tenant's contacts in the caller's transaction, set-based: one
@@ -69,6 +71,8 @@ final class ContactMerge {
 
     private final Dialect dialect;
     private final Clock clock;
+    /** Tenant id → its number (migration V12), which never changes. */
+    private final ConcurrentMap<String, Integer> tenantNums = new ConcurrentHashMap<>();
 
     ContactMerge(Dialect dialect, Clock clock) {
         this.dialect = dialect;
@@ -319,9 +323,11 @@ final class ContactMerge {
     private void insertNew(TenantHandle th, String listId, Map<String, String> consent, List<Working> touched, BulkInsert events,
                            String source, Instant now) {
         String tenant = th.tenantId();
-        BulkInsert contacts = dialect.bulkInsert(th.raw(), "contact", List.of("id", "tenant_id", "phone", "email", "first_name", "last_name",
-                "timezone", "locale", "attributes_json", "sms_consent", "sms_consent_source", "sms_consent_at", "email_consent",
-                "email_consent_source", "email_consent_at", "created_at", "updated_at"));
+        Integer tenantNum = tenantNums.computeIfAbsent(tenant,
+                t -> th.query("SELECT num FROM tenant WHERE id = :tenant").mapTo(Integer.class).one());
+        BulkInsert contacts = dialect.bulkInsert(th.raw(), "contact", List.of("id", "tenant_id", "tenant_num", "phone", "email",
+                "first_name", "last_name", "timezone", "locale", "attributes_json", "sms_consent", "sms_consent_source",
+                "sms_consent_at", "email_consent", "email_consent_source", "email_consent_at", "created_at", "updated_at"));
         BulkInsert newMembers = dialect.bulkInsert(th.raw(), "list_member", List.of("list_id", "contact_id", "tenant_id", "added_at"));
         for (Working w : touched) {
             if (!w.isNew) {
@@ -331,7 +337,7 @@ final class ContactMerge {
             // and the membership key at their right edge, in order (docs/performance.md).
             w.id = Ids.next("ctc", clock);
             applyConsent(w, consent, events, tenant, source, now);
-            contacts.add(w.id, tenant, w.phone, w.email, w.firstName, w.lastName, w.timezone, w.locale,
+            contacts.add(w.id, tenant, tenantNum, w.phone, w.email, w.firstName, w.lastName, w.timezone, w.locale,
                     w.attributesJson != null ? w.attributesJson : Json.write(w.attributes),
                     w.smsConsent, w.smsConsent.equals("unknown") ? null : source, w.smsConsent.equals("unknown") ? null : now,
                     w.emailConsent, w.emailConsent.equals("unknown") ? null : source, w.emailConsent.equals("unknown") ? null : now,

@@ -48,9 +48,10 @@ final class ContactStore {
 
     void insert(TenantHandle th, String id, ContactInput in, Instant now) {
         th.update("""
-                INSERT INTO contact (id, tenant_id, phone, email, first_name, last_name, timezone, locale, attributes_json,
-                                     created_at, updated_at)
-                VALUES (:id, :tenant, :phone, :email, :first, :last, :tz, :locale, :attrs, :now, :now)""")
+                INSERT INTO contact (id, tenant_id, tenant_num, phone, email, first_name, last_name, timezone, locale,
+                                     attributes_json, created_at, updated_at)
+                VALUES (:id, :tenant, (SELECT num FROM tenant WHERE id = :tenant), :phone, :email, :first, :last, :tz, :locale,
+                        :attrs, :now, :now)""")
                 .bind("id", id).bind("phone", in.phone()).bind("email", in.email()).bind("first", in.firstName())
                 .bind("last", in.lastName()).bind("tz", in.timezone()).bind("locale", in.locale())
                 .bind("attrs", Json.write(in.attributes())).bind("now", now).execute();

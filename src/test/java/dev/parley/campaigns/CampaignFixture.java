@@ -120,8 +120,8 @@ final class CampaignFixture {
             String tenant = h.createQuery("SELECT tenant_id FROM contact_list WHERE id = :id").bind("id", listId)
                     .mapTo(String.class).one();
             Instant now = Instant.now();
-            var contacts = h.prepareBatch("INSERT INTO contact (id, tenant_id, phone, timezone, created_at, updated_at)"
-                    + " VALUES (:id, :tenant, :phone, :tz, :now, :now)");
+            var contacts = h.prepareBatch("INSERT INTO contact (id, tenant_id, tenant_num, phone, timezone, created_at, updated_at)"
+                    + " VALUES (:id, :tenant, (SELECT num FROM tenant WHERE id = :tenant), :phone, :tz, :now, :now)");
             var members = h.prepareBatch("INSERT INTO list_member (list_id, contact_id, tenant_id, added_at)"
                     + " VALUES (:list, :id, :tenant, :now)");
             for (int i = 0; i < n; i++) {

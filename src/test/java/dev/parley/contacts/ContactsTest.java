@@ -69,6 +69,11 @@ class ContactsTest {
         Http.Response twin = http.post("/v1/contacts").bearer(owner).json(Map.of("phone", "+44 7911 123001")).send();
         assertThat(twin.status()).isEqualTo(409);
         assertThat(twin.json().get("detail").asText()).contains(c.get("id").asText());
+        // Addresses are unique per tenant (through the tenant's number, migration V12): another tenant may hold them too.
+        Http.Response elsewhere = http.post("/v1/contacts").bearer(otherTenant)
+                .json(Map.of("phone", "+447911123001", "email", "zed@example.com")).send();
+        assertThat(elsewhere.status()).as(elsewhere.body()).isEqualTo(201);
+        assertThat(http.post("/v1/contacts").bearer(otherTenant).json(Map.of("email", "ZED@example.com")).send().status()).isEqualTo(409);
         Http.Response bad = http.post("/v1/contacts").bearer(owner).json(Map.of("phone", "12")).send();
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.json().get("errors").get(0).get("field").asText()).isEqualTo("phone");
