@@ -19,8 +19,8 @@ import org.postgresql.util.ByteConverter;
  * Rows for {@code COPY … FROM STDIN (FORMAT binary)} into some columns of one PostgreSQL table, encoded into one
  * reusable buffer. Each value is written in the binary form of its column's actual type (looked up in
  * {@code pg_attribute}), widening or narrowing whole numbers as the column needs; a value that cannot go into its
- * column is refused with an {@link IllegalArgumentException} before anything is sent, never written as bytes the
- * server would misread.
+ * column is refused with an {@link IllegalArgumentException} before its row is encoded, never written as bytes the
+ * server would misread (what reaches the server before then is {@code BulkInsert.Copy}'s affair).
  *
  * <p>A table's column types are looked up once per database URL and table name and kept for the life of the JVM:
  * Parley's tables change only through migrations, which run before anything writes to them.

@@ -18,7 +18,8 @@ import org.postgresql.core.BaseConnection;
  * a JDBC batch. Rows are buffered up to {@link #FLUSH_ROWS} and written on {@link #flush()}; values are
  * {@code String}, {@code Long}, {@code Integer}, {@code Boolean}, {@code Instant} or null, and on PostgreSQL each
  * must suit its column's type (a {@code String} for a numeric column is read as a decimal), or {@code add} or
- * {@code flush} throws {@link IllegalArgumentException}. Made by {@link Dialect#bulkInsert} or
+ * {@code flush} throws {@link IllegalArgumentException} (then roll the transaction back: on PostgreSQL part of the
+ * batch may have reached the server, see {@code Copy.encodePending}). Made by {@link Dialect#bulkInsert} or
  * {@link Dialect#streamingInsert}.
  */
 public abstract sealed class BulkInsert implements AutoCloseable {
@@ -117,44 +118,53 @@ public abstract sealed class BulkInsert implements AutoCloseable {
                 rows = BinaryCopy.of(connection, table, columns);
             }
             rows.clear();
+            if (open == null) {
+                rows.header();
+            }
             CopyManager copies = new CopyManager(connection.unwrap(BaseConnection.class));
             if (streaming) {
-                if (open == null) {
-                    open = copies.copyIn(sql);
-                    rows.header();
-                }
-                send(open);
+                encodePending(copies);
+                sendPiece(copies);
                 return;
             }
-            CopyIn copy = copies.copyIn(sql);
             try {
-                rows.header();
-                send(copy);
+                encodePending(copies);
                 rows.trailer();
-                copy.writeToCopy(rows.bytes(), 0, rows.size());
-                rows.clear();
+                sendPiece(copies);
+                CopyIn copy = open;
+                open = null;
                 copy.endCopy();
             } finally {
-                if (copy.isActive()) {
-                    copy.cancelCopy();
+                if (open != null) {
+                    if (open.isActive()) {
+                        open.cancelCopy();
+                    }
+                    open = null;
                 }
             }
         }
 
         /**
-         * Encodes the pending rows and sends them a piece of {@link #PIECE} bytes at a time: the buffer stays small
-         * however many rows there are (growing one to hold a whole batch cost more than encoding it). A value a
-         * column cannot hold throws with the COPY still open; the caller cancels it, and the transaction is rolled back.
+         * Encodes the pending rows, sending them a piece of {@link #PIECE} bytes at a time: the buffer stays small
+         * however many rows there are (growing one to hold a whole batch cost more than encoding it). The COPY opens
+         * with the first piece, so a value a column cannot hold, found in a batch's first 64 KB, throws before
+         * anything reaches the server; found later, it throws with the COPY cancelled (non-streaming) or still open
+         * (streaming, for {@link #close} to cancel), and the caller's transaction must be rolled back.
          */
-        private void send(CopyIn copy) throws SQLException {
+        private void encodePending(CopyManager copies) throws SQLException {
             for (Object[] row : pending) {
                 rows.row(row);
                 if (rows.size() >= PIECE) {
-                    copy.writeToCopy(rows.bytes(), 0, rows.size());
-                    rows.clear();
+                    sendPiece(copies);
                 }
             }
-            copy.writeToCopy(rows.bytes(), 0, rows.size());
+        }
+
+        private void sendPiece(CopyManager copies) throws SQLException {
+            if (open == null) {
+                open = copies.copyIn(sql);
+            }
+            open.writeToCopy(rows.bytes(), 0, rows.size());
             rows.clear();
         }
 

@@ -183,6 +183,35 @@ class BulkInsertTest {
         });
     }
 
+    /**
+     * The COPY opens with a batch's first 64 KB: a value refused before then leaves the transaction as it was; one
+     * refused later leaves it to be rolled back, after which nothing of the batch is there.
+     */
+    @ParameterizedTest(name = "streaming={0}")
+    @ValueSource(booleans = {false, true})
+    void aRefusedValueInTheFirstPieceLeavesTheTransactionUsable(boolean streaming) {
+        String table = typedTable();
+        Object[] good = {1L, "t", "v", 1, 1, 1L, true, Instant.parse("2026-01-01T00:00:00Z"), "1.5"};
+        jdbi.useHandle(h -> {
+            h.execute("CREATE TEMP TABLE " + table + " " + TYPED_TABLE.replace("ON COMMIT DROP", ""));
+            for (int rows : List.of(10, 3_000)) {
+                h.begin();
+                h.execute("INSERT INTO " + table + " (id) VALUES (-1)");
+                try (BulkInsert insert = writer(h, table, TYPED_COLUMNS, streaming)) {
+                    for (long i = 0; i < rows; i++) {
+                        insert.add(with(good, 0, 100 + i));
+                    }
+                    assertThatThrownBy(() -> insert.add(with(good, 4, "12")).flush()).isInstanceOf(IllegalArgumentException.class);
+                }
+                if (rows == 10) {
+                    assertThat(h.createQuery("SELECT COUNT(*) FROM " + table).mapTo(Long.class).one()).isOne();
+                }
+                h.rollback();
+                assertThat(h.createQuery("SELECT COUNT(*) FROM " + table).mapTo(Long.class).one()).isZero();
+            }
+        });
+    }
+
     @Test
     void aColumnOfATypeItCannotWriteOrThatDoesNotExistIsRefusedByName() {
         String table = "bulk_" + TABLES.incrementAndGet();
