@@ -46,9 +46,6 @@ final class ContactMerge {
         final boolean isNew;
         String phone;
         String email;
-        /** {@link AddressFilter#key} of {@code phone} and of {@code email} (0 when null). */
-        long phoneKey;
-        long emailKey;
         String firstName;
         String lastName;
         String timezone;
@@ -185,12 +182,10 @@ final class ContactMerge {
                 })
                 .forEach(w -> {
                     if (w.phone != null) {
-                        w.phoneKey = AddressFilter.key(w.phone);
-                        byPhone.put(w.phoneKey, w.phone, w);
+                        byPhone.put(AddressFilter.key(w.phone), w.phone, w);
                     }
                     if (w.email != null) {
-                        w.emailKey = AddressFilter.key(w.email);
-                        byEmail.put(w.emailKey, w.email, w);
+                        byEmail.put(AddressFilter.key(w.email), w.email, w);
                     }
                 });
     }
@@ -205,19 +200,17 @@ final class ContactMerge {
         boolean changed = false;
         if (in.phone() != null && !in.phone().equals(w.phone) && (overwrite || w.phone == null)) {
             if (w.phone != null) {
-                byPhone.remove(w.phoneKey, w.phone, null);
+                byPhone.remove(AddressFilter.key(w.phone), w.phone, null);
             }
             w.phone = in.phone();
-            w.phoneKey = phoneKey;
             byPhone.put(phoneKey, w.phone, w);
             changed = true;
         }
         if (in.email() != null && !in.email().equals(w.email) && (overwrite || w.email == null)) {
             if (w.email != null) {
-                byEmail.remove(w.emailKey, w.email, null);
+                byEmail.remove(AddressFilter.key(w.email), w.email, null);
             }
             w.email = in.email();
-            w.emailKey = emailKey;
             byEmail.put(emailKey, w.email, w);
             changed = true;
         }

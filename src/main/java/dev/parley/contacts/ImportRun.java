@@ -252,34 +252,31 @@ final class ImportRun {
         }
     }
 
-    /** The chunk a writer is being given, as its rows are read: the rows and their addresses with their keys. */
+    /**
+     * The chunk a writer is being given, as its rows are read: the rows and their addresses with their keys. It never
+     * holds more than {@link #CHUNK} rows ({@link Router#take} hands it over when full).
+     */
     private static final class Filling {
         final List<RowReader.Row> rows = new ArrayList<>(CHUNK);
         final List<String> phones = new ArrayList<>(CHUNK);
         final List<String> emails = new ArrayList<>(CHUNK);
-        long[] phoneKeys = new long[CHUNK];
-        long[] emailKeys = new long[CHUNK];
+        final long[] phoneKeys = new long[CHUNK];
+        final long[] emailKeys = new long[CHUNK];
 
         void add(RowReader.Row row, long phoneKey, long emailKey) {
             rows.add(row);
             if (phoneKey != 0) {
-                phoneKeys = put(phoneKeys, phones.size(), phoneKey);
+                phoneKeys[phones.size()] = phoneKey;
                 phones.add(row.input().phone());
             }
             if (emailKey != 0) {
-                emailKeys = put(emailKeys, emails.size(), emailKey);
+                emailKeys[emails.size()] = emailKey;
                 emails.add(row.input().email());
             }
         }
 
         ContactMerge.Chunk chunk() {
             return new ContactMerge.Chunk(rows, phones, Arrays.copyOf(phoneKeys, phones.size()), emails, Arrays.copyOf(emailKeys, emails.size()));
-        }
-
-        private static long[] put(long[] keys, int at, long key) {
-            long[] k = at < keys.length ? keys : Arrays.copyOf(keys, keys.length * 2);
-            k[at] = key;
-            return k;
         }
     }
 
