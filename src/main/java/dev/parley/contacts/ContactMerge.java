@@ -8,6 +8,7 @@ import dev.parley.db.TenantHandle;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +66,11 @@ final class ContactMerge {
             this.isNew = isNew;
         }
     }
+
+    /** The order new contacts are written in: by phone, then by email; absent addresses last. */
+    private static final Comparator<Working> WRITE_ORDER = Comparator
+            .comparing((Working w) -> w.phone, Comparator.nullsLast(Comparator.<String>naturalOrder()))
+            .thenComparing(w -> w.email, Comparator.nullsLast(Comparator.<String>naturalOrder()));
 
     private final Dialect dialect;
     private final Clock clock;
@@ -322,10 +328,17 @@ final class ContactMerge {
                 "first_name", "last_name", "timezone", "locale", "attributes_json", "sms_consent", "sms_consent_source",
                 "sms_consent_at", "email_consent", "email_consent_source", "email_consent_at", "created_at", "updated_at"));
         BulkInsert newMembers = dialect.bulkInsert(th.raw(), "list_member", List.of("list_id", "contact_id", "tenant_id", "added_at"));
+        // New contacts go in in phone order (then email order, for those with no phone): the phone index takes a chunk's
+        // keys as one ascending run rather than at random, which costs PostgreSQL about a sixth less per million rows
+        // (docs/performance.md). Ids are given after the sort, so the (tenant_id, id) key still grows at its right edge.
+        List<Working> fresh = new ArrayList<>();
         for (Working w : touched) {
-            if (!w.isNew) {
-                continue;
+            if (w.isNew) {
+                fresh.add(w);
             }
+        }
+        fresh.sort(WRITE_ORDER);
+        for (Working w : fresh) {
             // Ids count up (core.Ids), so new contacts given theirs as they are written enter the (tenant_id, id) key
             // and the membership key at their right edge, in order (docs/performance.md).
             w.id = Ids.next("ctc", clock);

@@ -202,7 +202,7 @@ final class ImportRun {
             if (tag != null) {
                 return (int) (tag % writers);
             }
-            return (int) (((phoneKey != 0 ? phoneKey : emailKey) >>> 1) % writers);
+            return writerByAddress(phoneKey, emailKey, writers);
         }
 
         boolean full(int w) {
@@ -250,6 +250,11 @@ final class ImportRun {
         private long nextTag(int w) {
             return chunks++ * writers + w;
         }
+    }
+
+    /** The writer of a row naming no address in flight: by its phone's key, else its email's. */
+    static int writerByAddress(long phoneKey, long emailKey, int writers) {
+        return (int) (((phoneKey != 0 ? phoneKey : emailKey) >>> 1) % writers);
     }
 
     /**

@@ -296,6 +296,30 @@ class ImportsTest {
     }
 
     /**
+     * A chunk's new contacts are written in phone order, then email order for those with no phone, whatever the file's
+     * order (so that the phone index takes them as one ascending run), and their ids follow that order. The addresses
+     * are chosen so that every row goes to the same writer, whose one chunk then holds them all.
+     */
+    @Test
+    void newContactsAreWrittenInPhoneOrderWithIdsInThatOrder() {
+        int writers = kind == TestDatabase.Kind.POSTGRESQL ? 2 : 1;
+        java.util.List<String> phones = java.util.stream.IntStream.range(0, 100)
+                .mapToObj(n -> String.format("+4479003000%02d", n))
+                .filter(p -> ImportRun.writerByAddress(AddressFilter.key(p), 0, writers) == 0).limit(3).toList();
+        java.util.List<String> emails = java.util.stream.IntStream.range(0, 100).mapToObj(n -> "order" + n + "@example.com")
+                .filter(e -> ImportRun.writerByAddress(0, AddressFilter.key(e), writers) == 0).limit(2).sorted().toList();
+        String file = "phone,email\n" + phones.get(2) + ",\n," + emails.get(1) + "\n" + phones.get(0) + ",\n," + emails.get(0)
+                + "\n" + phones.get(1) + ",\n";
+        JsonNode job = importAndWait(file.getBytes(StandardCharsets.UTF_8), q("write-order"));
+        assertThat(job.get("imported").asLong()).as(job.toString()).isEqualTo(5);
+        JsonNode page = http.get("/v1/lists/" + listIdNamed("write-order") + "/members?limit=10").bearer(owner).send().json();
+        java.util.TreeMap<String, String> byId = new java.util.TreeMap<>();
+        page.get("data").forEach(c -> byId.put(c.get("id").asText(),
+                c.get("phone").isNull() ? c.get("email").asText() : c.get("phone").asText()));
+        assertThat(byId.values()).containsExactly(phones.get(0), phones.get(1), phones.get(2), emails.get(0), emails.get(1));
+    }
+
+    /**
      * A contact created by someone else while an import runs, after the import made its address filter, is still
      * found: the import's insert of a twin is refused by the unique index and the chunk is retried with every
      * address looked up, so the row updates that contact and no twin exists. The contact is made when the first
