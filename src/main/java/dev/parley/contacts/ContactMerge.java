@@ -68,9 +68,17 @@ final class ContactMerge {
     }
 
     /** The order new contacts are written in: by phone, then by email; absent addresses last. */
-    private static final Comparator<Working> WRITE_ORDER = Comparator
-            .comparing((Working w) -> w.phone, Comparator.nullsLast(Comparator.<String>naturalOrder()))
-            .thenComparing(w -> w.email, Comparator.nullsLast(Comparator.<String>naturalOrder()));
+    private static final Comparator<Working> WRITE_ORDER = (a, b) -> {
+        int byPhone = compareNullsLast(a.phone, b.phone);
+        return byPhone != 0 ? byPhone : compareNullsLast(a.email, b.email);
+    };
+
+    private static int compareNullsLast(String a, String b) {
+        if (a == null || b == null) {
+            return a == null ? (b == null ? 0 : 1) : -1;
+        }
+        return a.compareTo(b);
+    }
 
     private final Dialect dialect;
     private final Clock clock;
