@@ -69,27 +69,57 @@ public final class Receipts {
     /** The message an engagement event was about. */
     public record Target(String messageId, String tenantId, String channel, String to, String contactId) {}
 
+    /** What else an engagement event does once its message is known, in the same transaction (an opt-out, say). */
+    @FunctionalInterface
+    public interface EngagementFollowUp {
+        void apply(Handle h, Target target, String kind);
+    }
+
+    private volatile EngagementFollowUp followUp = (h, target, kind) -> { };
+
+    /** Sets what {@link #applyStranded} does for an engagement event applied after its message became known. */
+    public void onEngagement(EngagementFollowUp followUp) {
+        this.followUp = followUp;
+    }
+
     /**
      * Records an engagement event ({@code opened}, {@code clicked}, {@code unsubscribed}, {@code progress}, ...)
      * in the history of the message the provider knows by {@code providerMessageId}; it never changes a
-     * status. Empty when no such message exists (yet): such an event is dropped, since none of them
-     * decides anything.
+     * status. Empty when no such message exists yet: the event then waits in {@code pending_engagement}, and
+     * {@link #applyStranded} applies it, with its {@link #onEngagement follow-up}, once the message is known.
      */
     public Optional<Target> engagement(String providerId, String providerMessageId, String kind, String detail) {
         Instant now = clock.instant();
         return jdbi.inTransaction(h -> {
-            Optional<String[]> row = h.createQuery("""
-                    SELECT id, tenant_id, status, channel, to_address, contact_id, campaign_id FROM message
-                    WHERE provider_id = :p AND provider_message_id = :pm""")
-                    .bind("p", providerId).bind("pm", providerMessageId)
-                    .map((rs, c) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getString(5), rs.getString(6), rs.getString(7)}).findOne();
-            row.ifPresent(r -> {
-                countEngagement(h, r[0], r[6], kind);
-                Events.insert(h, dialect, List.of(new EventRow(r[0], r[1], now, kind, r[2], r[2], null, providerId, detail)));
-            });
-            return row.map(r -> new Target(r[0], r[1], r[3], r[4], r[5]));
+            Optional<String[]> row = message(h, providerId, providerMessageId);
+            if (row.isEmpty()) {
+                h.createUpdate("""
+                        INSERT INTO pending_engagement (id, provider_id, provider_message_id, kind, detail, received_at)
+                        VALUES (:id, :p, :pm, :k, :d, :now)""")
+                        .bind("id", dev.parley.core.Ids.next("pen", clock)).bind("p", providerId).bind("pm", providerMessageId)
+                        .bind("k", kind).bind("d", detail == null || detail.length() <= 2000 ? detail : detail.substring(0, 2000))
+                        .bind("now", now).execute();
+                return Optional.empty();
+            }
+            return Optional.of(record(h, row.get(), providerId, kind, detail, now));
         });
+    }
+
+    /** {id, tenant, status, channel, to, contact, campaign} of the message a provider knows by its id. */
+    private static Optional<String[]> message(Handle h, String providerId, String providerMessageId) {
+        return h.createQuery("""
+                SELECT id, tenant_id, status, channel, to_address, contact_id, campaign_id FROM message
+                WHERE provider_id = :p AND provider_message_id = :pm""")
+                .bind("p", providerId).bind("pm", providerMessageId)
+                .map((rs, c) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getString(6), rs.getString(7)}).findOne();
+    }
+
+    /** Counts and records an engagement event for the message {@code m} ({@link #message}'s columns). */
+    private Target record(Handle h, String[] m, String providerId, String kind, String detail, Instant now) {
+        countEngagement(h, m[0], m[6], kind);
+        Events.insert(h, dialect, List.of(new EventRow(m[0], m[1], now, kind, m[2], m[2], null, providerId, detail)));
+        return new Target(m[0], m[1], m[3], m[4], m[5]);
     }
 
     /**
@@ -156,8 +186,39 @@ public final class Receipts {
             Events.insert(h, dialect, events);
             h.createUpdate("DELETE FROM pending_receipt WHERE received_at < :cutoff")
                     .bind("cutoff", now.minus(java.time.Duration.ofDays(7))).execute();
-            return stranded.size();
+            return stranded.size() + applyEarlyEngagements(h, limit, now);
         });
+    }
+
+    /**
+     * Applies engagement events that arrived before their message was known, in the order received, each with its
+     * follow-up, and drops those older than 7 days that never found their message. Returns how many it applied.
+     */
+    private int applyEarlyEngagements(Handle h, int limit, Instant now) {
+        List<String[]> early = h.createQuery("""
+                SELECT p.id, p.provider_id, p.kind, p.detail, m.id, m.tenant_id, m.status, m.channel, m.to_address,
+                       m.contact_id, m.campaign_id
+                FROM pending_engagement p
+                JOIN message m ON m.provider_id = p.provider_id AND m.provider_message_id = p.provider_message_id
+                ORDER BY p.received_at, p.id LIMIT :n""")
+                .bind("n", limit)
+                .map((rs, c) -> {
+                    String[] r = new String[11];
+                    for (int i = 0; i < r.length; i++) {
+                        r[i] = rs.getString(i + 1);
+                    }
+                    return r;
+                }).list();
+        for (String[] e : early) {
+            String[] m = java.util.Arrays.copyOfRange(e, 4, 11);
+            String detail = "applied after the send settled" + (e[3] == null ? "" : ": " + e[3]);
+            Target target = record(h, m, e[1], e[2], detail, now);
+            followUp.apply(h, target, e[2]);
+            h.createUpdate("DELETE FROM pending_engagement WHERE id = :id").bind("id", e[0]).execute();
+        }
+        h.createUpdate("DELETE FROM pending_engagement WHERE received_at < :cutoff")
+                .bind("cutoff", now.minus(java.time.Duration.ofDays(7))).execute();
+        return early.size();
     }
 
     /** One waiting receipt {provider, pmid, status, detail} for message {@code id}: applied if still sent, then dropped. */

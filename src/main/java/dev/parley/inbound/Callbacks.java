@@ -39,6 +39,7 @@ public final class Callbacks implements ProviderEvents {
         this.receipts = receipts;
         this.inbox = inbox;
         this.optOuts = new OptOuts(suppressions, consents);
+        receipts.onEngagement((h, target, kind) -> optOutIfAsked(new TenantHandle(h, target.tenantId()), target, kind));
     }
 
     @Override
@@ -57,16 +58,21 @@ public final class Callbacks implements ProviderEvents {
     private void engagement(String providerId, ProviderEvent.Engagement e) {
         var target = receipts.engagement(providerId, e.providerMessageId(), e.kind(), e.detail());
         if (target.isEmpty()) {
-            log.debug("Dropped {} event for unknown message {} of provider {}", e.kind(), e.providerMessageId(), providerId);
+            log.debug("Kept {} event for message {} of provider {} until that message is known", e.kind(), e.providerMessageId(),
+                    providerId);
             return;
         }
-        if (OPT_OUTS.contains(e.kind()) && !target.get().to().startsWith("[")) {
+        if (OPT_OUTS.contains(e.kind())) {
             var t = target.get();
-            jdbi.useTransaction(h -> {
-                TenantHandle th = new TenantHandle(h, t.tenantId());
-                optOuts.optOut(th, t.channel(), t.to(), t.contactId(),
-                        e.kind().equals("spamReport") ? "marked as spam" : "unsubscribed", "provider", "provider:" + e.kind());
-            });
+            jdbi.useTransaction(h -> optOutIfAsked(new TenantHandle(h, t.tenantId()), t, e.kind()));
+        }
+    }
+
+    /** An unsubscribe or spam report suppresses the message's address on its channel and records the contact's opt-out. */
+    private void optOutIfAsked(TenantHandle th, Receipts.Target t, String kind) {
+        if (OPT_OUTS.contains(kind) && !t.to().startsWith("[")) {
+            optOuts.optOut(th, t.channel(), t.to(), t.contactId(), kind.equals("spamReport") ? "marked as spam" : "unsubscribed",
+                    "provider", "provider:" + kind);
         }
     }
 }

@@ -159,6 +159,37 @@ class MessagesApiTest {
         assertThat(left).isZero();
     }
 
+    /**
+     * An engagement event for a message not yet known (its send not yet settled) is kept, not dropped; once the
+     * message is known, the next sweep adds it to the message's history and, for an unsubscribe, suppresses the address.
+     */
+    @Test
+    void anEngagementEventThatArrivesBeforeItsMessageIsKnownIsAppliedOnceItIs() {
+        var jdbi = server.parley().database().jdbi();
+        assertThat(server.parley().receipts().engagement(providerId, "sim-not-yet-engaged", "opened", "early")).isEmpty();
+        List<String> kept = jdbi.withHandle(h -> h.createQuery("SELECT kind FROM pending_engagement WHERE provider_message_id = :pm")
+                .bind("pm", "sim-not-yet-engaged").mapTo(String.class).list());
+        assertThat(kept).containsExactly("opened");
+
+        String to = "+447700900129";
+        assertThat(http.get("/v1/suppressions?channel=sms").bearer(owner).send().json().get("data").findValuesAsText("address"))
+                .doesNotContain(to);
+        String id = send(Map.of("channel", "sms", "to", to, "content", Map.of("text", "early unsubscribe")));
+        String pmid = await(id, j -> j.get("status").asText().equals("sent")).get("providerMessageId").asText();
+        // What an unsubscribe that looked for its message before the send settled leaves behind.
+        jdbi.useHandle(h -> h.createUpdate("""
+                INSERT INTO pending_engagement (id, provider_id, provider_message_id, kind, detail, received_at)
+                VALUES ('pen_early', :p, :pm, 'unsubscribed', 'early', :now)""")
+                .bind("p", providerId).bind("pm", pmid).bind("now", Instant.now()).execute());
+        JsonNode m = await(id, j -> j.get("events").findValuesAsText("type").contains("unsubscribed"));
+        assertThat(m.get("events").findValuesAsText("detail")).contains("applied after the send settled: early");
+        assertThat(http.get("/v1/suppressions?channel=sms").bearer(owner).send().json().get("data").findValuesAsText("address"))
+                .contains(to);
+        int left = jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM pending_engagement WHERE provider_message_id = :pm")
+                .bind("pm", pmid).mapTo(Integer.class).one());
+        assertThat(left).isZero();
+    }
+
     @Test
     void aMessageToAContactFromATemplateIsRenderedWithTheContactAndDataAndPriced() {
         Http.Response contact = http.post("/v1/contacts").bearer(owner)
