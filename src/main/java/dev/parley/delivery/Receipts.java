@@ -190,9 +190,13 @@ public final class Receipts {
         });
     }
 
+    /** How long an engagement event that arrived before its message was known is looked at by the sweep. */
+    private static final java.time.Duration EARLY_ENGAGEMENT_WINDOW = java.time.Duration.ofHours(1);
+
     /**
-     * Applies engagement events that arrived before their message was known, in the order received, each with its
-     * follow-up, and drops those older than 7 days that never found their message. Returns how many it applied.
+     * Applies engagement events of the last {@link #EARLY_ENGAGEMENT_WINDOW} that arrived before their message was
+     * known, in the order received, each with its follow-up, and drops those older than 7 days. Returns how many it
+     * applied.
      */
     private int applyEarlyEngagements(Handle h, int limit, Instant now) {
         List<String[]> early = h.createQuery("""
@@ -200,8 +204,9 @@ public final class Receipts {
                        m.contact_id, m.campaign_id
                 FROM pending_engagement p
                 JOIN message m ON m.provider_id = p.provider_id AND m.provider_message_id = p.provider_message_id
+                WHERE p.received_at > :since
                 ORDER BY p.received_at, p.id LIMIT :n""")
-                .bind("n", limit)
+                .bind("since", now.minus(EARLY_ENGAGEMENT_WINDOW)).bind("n", limit)
                 .map((rs, c) -> {
                     String[] r = new String[11];
                     for (int i = 0; i < r.length; i++) {
