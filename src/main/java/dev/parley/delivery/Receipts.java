@@ -214,16 +214,22 @@ public final class Receipts {
                     }
                     return r;
                 }).list();
+        int applied = 0;
         for (String[] e : early) {
+            // Taken by deleting it: another node's sweep that read the same event waits for this transaction, then
+            // deletes nothing and leaves it alone.
+            if (h.createUpdate("DELETE FROM pending_engagement WHERE id = :id").bind("id", e[0]).execute() != 1) {
+                continue;
+            }
             String[] m = java.util.Arrays.copyOfRange(e, 4, 11);
             String detail = "applied after the send settled" + (e[3] == null ? "" : ": " + e[3]);
             Target target = record(h, m, e[1], e[2], detail, now);
             followUp.apply(h, target, e[2]);
-            h.createUpdate("DELETE FROM pending_engagement WHERE id = :id").bind("id", e[0]).execute();
+            applied++;
         }
         h.createUpdate("DELETE FROM pending_engagement WHERE received_at < :cutoff")
                 .bind("cutoff", now.minus(java.time.Duration.ofDays(7))).execute();
-        return early.size();
+        return applied;
     }
 
     /** One waiting receipt {provider, pmid, status, detail} for message {@code id}: applied if still sent, then dropped. */
