@@ -17,6 +17,13 @@ import org.jdbi.v3.core.Jdbi;
  * is settled is kept in {@code pending_receipt} and applied when the settle lands.
  */
 public final class Receipts {
+    /**
+     * How long a receipt or engagement event that arrived before its message was known is looked at by the sweep: a
+     * send settles within seconds of the provider's answer, and a provider account shared with other systems also
+     * reports on messages Parley never sent, which must not make every sweep read days of them.
+     */
+    private static final java.time.Duration EARLY_EVENT_WINDOW = java.time.Duration.ofHours(1);
+
     private final Jdbi jdbi;
     private final Dialect dialect;
     private final Clock clock;
@@ -175,8 +182,9 @@ public final class Receipts {
                     SELECT p.provider_id, p.provider_message_id, p.status, p.detail, m.id, m.tenant_id, m.campaign_id
                     FROM pending_receipt p
                     JOIN message m ON m.provider_id = p.provider_id AND m.provider_message_id = p.provider_message_id
+                    WHERE p.received_at > :since
                     ORDER BY p.received_at LIMIT :n""")
-                    .bind("n", limit)
+                    .bind("since", now.minus(EARLY_EVENT_WINDOW)).bind("n", limit)
                     .map((rs, c) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                             rs.getString(5), rs.getString(6), rs.getString(7)}).list();
             List<EventRow> events = new ArrayList<>();
@@ -190,11 +198,9 @@ public final class Receipts {
         });
     }
 
-    /** How long an engagement event that arrived before its message was known is looked at by the sweep. */
-    private static final java.time.Duration EARLY_ENGAGEMENT_WINDOW = java.time.Duration.ofHours(1);
 
     /**
-     * Applies engagement events of the last {@link #EARLY_ENGAGEMENT_WINDOW} that arrived before their message was
+     * Applies engagement events of the last {@link #EARLY_EVENT_WINDOW} that arrived before their message was
      * known, in the order received, each with its follow-up, and drops those older than 7 days. Returns how many it
      * applied.
      */
@@ -206,7 +212,7 @@ public final class Receipts {
                 JOIN message m ON m.provider_id = p.provider_id AND m.provider_message_id = p.provider_message_id
                 WHERE p.received_at > :since
                 ORDER BY p.received_at, p.id LIMIT :n""")
-                .bind("since", now.minus(EARLY_ENGAGEMENT_WINDOW)).bind("n", limit)
+                .bind("since", now.minus(EARLY_EVENT_WINDOW)).bind("n", limit)
                 .map((rs, c) -> {
                     String[] r = new String[11];
                     for (int i = 0; i < r.length; i++) {
