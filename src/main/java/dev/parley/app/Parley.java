@@ -149,7 +149,7 @@ public final class Parley implements AutoCloseable {
         this.lists = new Lists(clock);
         this.suppressions = new Suppressions(clock);
         Inbox inbox = new Inbox(jdbi, clock, ledger, contacts, consents, suppressions, tenantSettings, this::nudgeEngine);
-        this.callbacks = new Callbacks(jdbi, providerStore, receipts, inbox, suppressions, consents);
+        this.callbacks = new Callbacks(providerStore, receipts, inbox, suppressions, consents);
         this.providerRegistry = new ProviderRegistry(providerStore, clock, () -> java.net.URI.create(publicUrl()), callbacks);
         this.imports = new Imports(jdbi, database.dialect(), clock, lists, tenantSettings, config.dataDir());
         // Every place personal data lives; the delivery engine adds its message and inbound parts here.

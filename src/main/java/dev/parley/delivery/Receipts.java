@@ -76,7 +76,7 @@ public final class Receipts {
     /** The message an engagement event was about. */
     public record Target(String messageId, String tenantId, String channel, String to, String contactId) {}
 
-    /** What else an engagement event does once its message is known, in the same transaction (an opt-out, say). */
+    /** What else an engagement event does when it is recorded, in the same transaction (an opt-out, say). */
     @FunctionalInterface
     public interface EngagementFollowUp {
         void apply(Handle h, Target target, String kind);
@@ -84,7 +84,7 @@ public final class Receipts {
 
     private volatile EngagementFollowUp followUp = (h, target, kind) -> { };
 
-    /** Sets what {@link #applyStranded} does for an engagement event applied after its message became known. */
+    /** Sets what recording an engagement event also does, whether it came in time or waited for its message. */
     public void onEngagement(EngagementFollowUp followUp) {
         this.followUp = followUp;
     }
@@ -92,8 +92,8 @@ public final class Receipts {
     /**
      * Records an engagement event ({@code opened}, {@code clicked}, {@code unsubscribed}, {@code progress}, ...)
      * in the history of the message the provider knows by {@code providerMessageId}; it never changes a
-     * status. Empty when no such message exists yet: the event then waits in {@code pending_engagement}, and
-     * {@link #applyStranded} applies it, with its {@link #onEngagement follow-up}, once the message is known.
+     * status; its {@link #onEngagement follow-up} runs in the same transaction. Empty when no such message exists yet:
+     * the event then waits in {@code pending_engagement}, and {@link #applyStranded} records it once the message is known.
      */
     public Optional<Target> engagement(String providerId, String providerMessageId, String kind, String detail) {
         Instant now = clock.instant();
@@ -122,11 +122,13 @@ public final class Receipts {
                         rs.getString(5), rs.getString(6), rs.getString(7)}).findOne();
     }
 
-    /** Counts and records an engagement event for the message {@code m} ({@link #message}'s columns). */
+    /** Counts and records an engagement event for the message {@code m} ({@link #message}'s columns), with its follow-up. */
     private Target record(Handle h, String[] m, String providerId, String kind, String detail, Instant now) {
         countEngagement(h, m[0], m[6], kind);
         Events.insert(h, dialect, List.of(new EventRow(m[0], m[1], now, kind, m[2], m[2], null, providerId, detail)));
-        return new Target(m[0], m[1], m[3], m[4], m[5]);
+        Target target = new Target(m[0], m[1], m[3], m[4], m[5]);
+        followUp.apply(h, target, kind);
+        return target;
     }
 
     /**
@@ -229,8 +231,7 @@ public final class Receipts {
             }
             String[] m = java.util.Arrays.copyOfRange(e, 4, 11);
             String detail = "applied after the send settled" + (e[3] == null ? "" : ": " + e[3]);
-            Target target = record(h, m, e[1], e[2], detail, now);
-            followUp.apply(h, target, e[2]);
+            record(h, m, e[1], e[2], detail, now);
             applied++;
         }
         h.createUpdate("DELETE FROM pending_engagement WHERE received_at < :cutoff")

@@ -11,7 +11,6 @@ import dev.parley.providers.ProviderEvents;
 import dev.parley.providers.ProviderStore;
 import java.util.List;
 import java.util.Set;
-import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,15 +25,13 @@ public final class Callbacks implements ProviderEvents {
     private static final Logger log = LoggerFactory.getLogger(Callbacks.class);
     private static final Set<String> OPT_OUTS = Set.of("unsubscribed", "spamReport");
 
-    private final Jdbi jdbi;
     private final ProviderStore providers;
     private final Receipts receipts;
     private final Inbox inbox;
     private final OptOuts optOuts;
 
-    public Callbacks(Jdbi jdbi, ProviderStore providers, Receipts receipts, Inbox inbox, Suppressions suppressions,
+    public Callbacks(ProviderStore providers, Receipts receipts, Inbox inbox, Suppressions suppressions,
                      Consents consents) {
-        this.jdbi = jdbi;
         this.providers = providers;
         this.receipts = receipts;
         this.inbox = inbox;
@@ -56,15 +53,10 @@ public final class Callbacks implements ProviderEvents {
     }
 
     private void engagement(String providerId, ProviderEvent.Engagement e) {
-        var target = receipts.engagement(providerId, e.providerMessageId(), e.kind(), e.detail());
-        if (target.isEmpty()) {
+        // An unsubscribe or spam report opts out in the event's own transaction (the follow-up set in the constructor).
+        if (receipts.engagement(providerId, e.providerMessageId(), e.kind(), e.detail()).isEmpty()) {
             log.debug("Kept {} event for message {} of provider {} until that message is known", e.kind(), e.providerMessageId(),
                     providerId);
-            return;
-        }
-        if (OPT_OUTS.contains(e.kind())) {
-            var t = target.get();
-            jdbi.useTransaction(h -> optOutIfAsked(new TenantHandle(h, t.tenantId()), t, e.kind()));
         }
     }
 

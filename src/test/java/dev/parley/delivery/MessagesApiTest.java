@@ -188,6 +188,16 @@ class MessagesApiTest {
         int left = jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM pending_engagement WHERE provider_message_id = :pm")
                 .bind("pm", pmid).mapTo(Integer.class).one());
         assertThat(left).isZero();
+
+        // One that comes in time is recorded at once, its opt-out in the same transaction.
+        String onTime = "+447700900130";
+        String id2 = send(Map.of("channel", "sms", "to", onTime, "content", Map.of("text", "spam report")));
+        String pmid2 = await(id2, j -> j.get("status").asText().equals("sent")).get("providerMessageId").asText();
+        server.parley().callbacks().publish(providerId, List.of(new dev.parley.providers.ProviderEvent.Engagement(
+                pmid2, "spamReport", "direct", Instant.now())));
+        assertThat(http.get("/v1/messages/" + id2).bearer(owner).send().json().get("events").findValuesAsText("type")).contains("spamReport");
+        assertThat(http.get("/v1/suppressions?channel=sms").bearer(owner).send().json().get("data").findValuesAsText("address"))
+                .contains(onTime);
     }
 
     @Test
