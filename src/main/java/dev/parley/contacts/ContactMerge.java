@@ -9,17 +9,19 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * Applies one chunk of import rows to the tenant's contacts in the caller's transaction, set-based: one
- * lookup of every phone and email the chunk names, the decisions in memory, then bulk inserts of new
+ * Applies one chunk of import rows to the tenant's contacts in the caller's transaction, set-based: a locked
+ * lookup of the phones and then the emails the chunk names that may be stored, the decisions in memory, then bulk inserts of new
  * contacts and memberships, one batch of updates, one statement adding the existing contacts to the list,
  * one bulk insert of rejects.
  *
@@ -107,7 +109,7 @@ final class ContactMerge {
         // exist looks it up, and a contact not yet committed is caught by the unique index.
         List<String> phones = filter.mayHoldThenAdd(chunk.phones(), chunk.phoneKeys());
         List<String> emails = filter.mayHoldThenAdd(chunk.emails(), chunk.emailKeys());
-        load(th, dialect, lookUpAll ? chunk.phones() : phones, lookUpAll ? chunk.emails() : emails, byPhone, byEmail);
+        load(th, tenantNum(th), lookUpAll ? chunk.phones() : phones, lookUpAll ? chunk.emails() : emails, byPhone, byEmail);
         List<Working> touched = new ArrayList<>();
         List<RowReader.Row> rejects = new ArrayList<>();
         List<String> rejectReasons = new ArrayList<>();
@@ -162,25 +164,34 @@ final class ContactMerge {
     }
 
     /**
-     * Finds the contacts the chunk's addresses name, then reads them again locked ({@link Dialect#lockedRows}): the
-     * merge starts from their latest version, and another import writer or an API call that changes one of them
-     * waits for this chunk rather than having its change overwritten by it.
+     * Finds the contacts the chunk's addresses name, locked ({@link Dialect#lockedContactsBy}): the merge starts from
+     * their latest version, and another import writer or an API call that changes one of them waits for this chunk
+     * rather than having its change overwritten by it. First by phone; then by the emails that no contact found by
+     * phone already has, so a row repeating a stored contact costs one probe, not one per address and another to lock.
+     * Each pass locks in its keys' sorted order.
      */
-    private static void load(TenantHandle th, Dialect dialect, List<String> phones, List<String> emails,
-                             AddressMap<Working> byPhone, AddressMap<Working> byEmail) {
-        TreeSet<String> ids = new TreeSet<>();
-        for (var pass : List.of(Map.entry("phone", phones), Map.entry("email", emails))) {
-            if (!pass.getValue().isEmpty()) {
-                dialect.bindKeys(th.query("SELECT c.id FROM " + dialect.keyedRows("contact", pass.getKey())), pass.getValue())
-                        .mapTo(String.class).forEach(ids::add);
+    private void load(TenantHandle th, int tenantNum, List<String> phones, List<String> emails,
+                      AddressMap<Working> byPhone, AddressMap<Working> byEmail) {
+        Set<String> loaded = new HashSet<>();
+        lockAndRead(th, tenantNum, "phone", new TreeSet<>(phones), loaded, byPhone, byEmail);
+        TreeSet<String> rest = new TreeSet<>();
+        for (String email : emails) {
+            if (byEmail.get(AddressFilter.key(email), email) == null) {
+                rest.add(email);
             }
         }
-        if (ids.isEmpty()) {
+        lockAndRead(th, tenantNum, "email", rest, loaded, byPhone, byEmail);
+    }
+
+    private void lockAndRead(TenantHandle th, int tenantNum, String column, TreeSet<String> keys, Set<String> loaded,
+                             AddressMap<Working> byPhone, AddressMap<Working> byEmail) {
+        if (keys.isEmpty()) {
             return;
         }
         dialect.bindKeys(th.query("""
                 SELECT c.id, c.phone, c.email, c.first_name, c.last_name, c.timezone, c.locale, c.attributes_json,
-                       c.sms_consent, c.email_consent FROM\s""" + dialect.lockedRows("contact")), List.copyOf(ids))
+                       c.sms_consent, c.email_consent FROM\s""" + dialect.lockedContactsBy(column)), List.copyOf(keys))
+                .bind("tenantNum", tenantNum)
                 .map((rs, ctx) -> {
                     Working w = new Working(rs.getString("id"), false);
                     w.phone = rs.getString("phone");
@@ -195,6 +206,9 @@ final class ContactMerge {
                     return w;
                 })
                 .forEach(w -> {
+                    if (!loaded.add(w.id)) {
+                        return;
+                    }
                     if (w.phone != null) {
                         byPhone.put(AddressFilter.key(w.phone), w.phone, w);
                     }
@@ -330,8 +344,7 @@ final class ContactMerge {
     private void insertNew(TenantHandle th, String listId, Map<String, String> consent, List<Working> touched, BulkInsert events,
                            String source, Instant now) {
         String tenant = th.tenantId();
-        Integer tenantNum = tenantNums.computeIfAbsent(tenant,
-                t -> th.query("SELECT num FROM tenant WHERE id = :tenant").mapTo(Integer.class).one());
+        int tenantNum = tenantNum(th);
         BulkInsert contacts = dialect.bulkInsert(th.raw(), "contact", List.of("id", "tenant_id", "tenant_num", "phone", "email",
                 "first_name", "last_name", "timezone", "locale", "attributes_json", "sms_consent", "sms_consent_source",
                 "sms_consent_at", "email_consent", "email_consent_source", "email_consent_at", "created_at", "updated_at"));
@@ -362,6 +375,12 @@ final class ContactMerge {
         }
         contacts.flush();
         newMembers.flush();
+    }
+
+    /** The number of the handle's tenant (migration V12). */
+    private int tenantNum(TenantHandle th) {
+        return tenantNums.computeIfAbsent(th.tenantId(),
+                t -> th.query("SELECT num FROM tenant WHERE id = :tenant").mapTo(Integer.class).one());
     }
 
     private void insertRejects(TenantHandle th, String importId, List<RowReader.Row> rejects, List<String> reasons) {

@@ -26,7 +26,8 @@ public enum Dialect {
     /**
      * Flyway placeholders: partial-index clauses on PostgreSQL, nothing on H2 (which has no partial indexes); and
      * statements that differ: V9 drops the contact table's primary key ({@code dropContactKey}: H2 names it itself),
-     * V10 drops {@code message}'s reference to {@code tenant} on PostgreSQL only.
+     * V10 drops {@code message}'s reference to {@code tenant} on PostgreSQL only, V15 gives a contact's phone and email
+     * byte order on PostgreSQL ({@code contactAddressesByteOrder}; H2 has no per-column collation and compares by code point).
      */
     public java.util.Map<String, String> migrationPlaceholders() {
         boolean pg = this == POSTGRESQL;
@@ -39,7 +40,10 @@ public enum Dialect {
                 "partialWindowQueued", pg ? "WHERE status = 'queued' AND window_closes_at IS NOT NULL" : "",
                 "dropMessageTenantReference", pg ? "ALTER TABLE message DROP CONSTRAINT message_tenant_id_fkey"
                         : "COMMENT ON COLUMN message.tenant_id IS 'the owning tenant; a reference to tenant on H2 only'",
-                "dropContactKey", pg ? "DROP CONSTRAINT contact_pkey" : "DROP PRIMARY KEY");
+                "dropContactKey", pg ? "DROP CONSTRAINT contact_pkey" : "DROP PRIMARY KEY",
+                "contactAddressesByteOrder", pg
+                        ? "ALTER TABLE contact ALTER COLUMN phone TYPE VARCHAR(20) COLLATE \"C\", ALTER COLUMN email TYPE VARCHAR(320) COLLATE \"C\""
+                        : "COMMENT ON COLUMN contact.phone IS 'an E.164 number; compared by code point'");
     }
 
     /**
@@ -156,37 +160,24 @@ public enum Dialect {
     }
 
     /**
-     * A join source for the rows of {@code table} (aliased {@code c}) of tenant {@code :tenant} whose
-     * {@code column} is one of many keys, to follow {@code FROM}; an index must lead with {@code column}.
-     * Bind the keys with {@link #bindKeys}. PostgreSQL runs one subquery per element of an {@code unnest}ed
-     * array, keyed on {@code column} alone and checked for the tenant outside ({@code OFFSET 0} keeps the
-     * planner from merging the two), so the only index it can use is the one leading with {@code column}.
-     * A plain join on {@code column} and {@code tenant_id} was planned, while statistics lagged the table, as
-     * a hash join over every contact of the tenant through {@code (tenant_id, id)}: each chunk's lookup then
-     * grew with the table (120 ms per 5,000 keys at 200,000 contacts). Run it after {@link #indexLookupPlans}.
-     * H2 takes an {@code IN} list, which it resolves through the index that leads with {@code column}.
+     * A join source for the contacts (aliased {@code c}) of tenant {@code :tenant}, whose number is bound as
+     * {@code :tenantNum}, with {@code column} ({@code phone} or {@code email}) one of many keys, each row locked for
+     * update: the latest committed version of each, which no other transaction changes until this one ends. Bind the
+     * keys, sorted so that writers lock in one order, with {@link #bindKeys}; run it after {@link #indexLookupPlans}.
+     * PostgreSQL runs one subquery per element of an {@code unnest}ed array, through the unique
+     * {@code (column, tenant_num)} index ({@code OFFSET 0} keeps the planner from merging it into a join: a plain join
+     * was once planned, while statistics lagged the table, as a hash join over every contact of the tenant, and each
+     * chunk's lookup then grew with the table). H2 takes an {@code IN} list, resolved through the same index.
      */
-    public String keyedRows(String table, String column) {
+    public String lockedContactsBy(String column) {
+        String scope = "tenant_id = :tenant AND tenant_num = :tenantNum";
         return this == POSTGRESQL
-                ? "unnest(CAST(:keys AS varchar[])) AS k (v) CROSS JOIN LATERAL (SELECT * FROM " + table + " t WHERE t." + column
-                        + " = k.v OFFSET 0) c WHERE c.tenant_id = :tenant"
-                : table + " c WHERE c.tenant_id = :tenant AND c." + column + " IN (<keys>)";
+                ? "unnest(CAST(:keys AS varchar[])) AS k (v) CROSS JOIN LATERAL (SELECT * FROM contact t WHERE t." + column
+                        + " = k.v AND t." + scope.replace(" AND ", " AND t.") + " OFFSET 0 FOR UPDATE) c"
+                : "contact c WHERE c." + scope.replace(" AND ", " AND c.") + " AND c." + column + " IN (<keys>) FOR UPDATE";
     }
 
-    /**
-     * The rows of {@code table} of tenant {@code :tenant} whose id is one of {@code :ids}, locked for update: the
-     * latest committed version of each, which no other transaction changes until this one ends. Bind the ids,
-     * sorted so that writers lock in one order, with {@link #bindKeys} (as {@code keys}). PostgreSQL locks one id
-     * at a time in the array's order through the primary key; H2 takes an {@code IN} list.
-     */
-    public String lockedRows(String table) {
-        return this == POSTGRESQL
-                ? "unnest(CAST(:keys AS varchar[])) AS k (v) CROSS JOIN LATERAL (SELECT * FROM " + table
-                        + " t WHERE t.tenant_id = :tenant AND t.id = k.v FOR UPDATE) c"
-                : table + " c WHERE c.tenant_id = :tenant AND c.id IN (<keys>) ORDER BY c.id FOR UPDATE";
-    }
-
-    /** Binds the keys of a {@link #keyedRows} statement. */
+    /** Binds the keys of a {@link #lockedContactsBy} statement. */
     public org.jdbi.v3.core.statement.Query bindKeys(org.jdbi.v3.core.statement.Query query, java.util.List<String> keys) {
         return this == POSTGRESQL ? query.bindArray("keys", String.class, keys) : query.bindList("keys", keys);
     }
@@ -248,7 +239,7 @@ public enum Dialect {
      * compilation (PostgreSQL: {@code SET LOCAL enable_seqscan, enable_bitmapscan, jit = off}); none on H2.
      * For transactions whose every statement is meant as index lookups and that run while a table grows far
      * past its statistics, as an import does. A table never analysed is costed as if a key matched 0.5% of
-     * it: each lookup of a {@link #keyedRows} join became a bitmap scan, and the whole statement cost enough to
+     * it: each lookup of a {@link #lockedContactsBy} join became a bitmap scan, and the whole statement cost enough to
      * be JIT-compiled on every run (50-70 ms of compiling for 12 ms of index probes per 10,000 keys).
      */
     public java.util.List<String> indexLookupPlans() {

@@ -256,6 +256,26 @@ class ImportsTest {
         assertThat(contactByPhone("+447911123620").get("email").asText()).isEqualTo("taker@example.com");
     }
 
+    /**
+     * A stored contact is found by its email when the row's phone is new (the lookup's second pass, for emails no
+     * contact found by phone has), and one found by phone is not looked up again by its email: both rows update,
+     * neither makes a twin.
+     */
+    @Test
+    void aRowIsMatchedByItsEmailWhenItsPhoneIsNew() {
+        importAndWait("phone,email,first name\n,mail-only@example.com,Mo\n+447911123630,both@example.com,\n"
+                .getBytes(StandardCharsets.UTF_8), q("by-email"));
+        JsonNode job = importAndWait("phone,email,first name\n+447911123631,MAIL-ONLY@example.com,\n+447911123630,both@example.com,Bo\n"
+                .getBytes(StandardCharsets.UTF_8), q("by-email"));
+        assertThat(job.get("status").asText()).as(job.toString()).isEqualTo("completed");
+        assertThat(job.get("imported").asLong()).as(job.toString()).isZero();
+        assertThat(job.get("updated").asLong()).isEqualTo(2);
+        JsonNode mo = contactByPhone("+447911123631");
+        assertThat(mo.get("email").asText()).isEqualTo("mail-only@example.com");
+        assertThat(mo.get("firstName").asText()).isEqualTo("Mo");
+        assertThat(contactByPhone("+447911123630").get("firstName").asText()).isEqualTo("Bo");
+    }
+
     @Test
     void rowWhosePhoneAndEmailBelongToTwoContactsIsRejected() {
         importAndWait("phone,email\n+447911123610,one@example.com\n+447911123611,two@example.com\n"
