@@ -10,9 +10,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.jdbi.v3.core.Jdbi;
@@ -145,28 +145,36 @@ final class ImportRun {
      * row still in flight (read, not yet committed) that names its phone or email, else by a hash of its phone
      * (else email). A row naming a phone in flight at one writer and an email in flight at another goes with its
      * phone; that contact then meets the other writer through the unique indexes and row locks of
-     * {@link ContactMerge}, which keep it single, though its two rows may then apply out of file order. Only the
-     * addresses of chunks in flight are remembered (at most three chunks per writer, and those committed since the
-     * last hand-over), so memory does not grow with the file. Unusable rows are spread by line.
+     * {@link ContactMerge}, which keep it single, though its two rows may then apply out of file order. Unusable rows
+     * are spread by line.
+     *
+     * <p>Addresses are known by their {@link AddressFilter#key}s alone: two addresses sharing one only send a row to
+     * the other's writer, never two rows of one address to different writers. Each writer commits its chunks in the
+     * order it was handed them, so a chunk is in flight exactly while its tag is above the last tag its writer
+     * committed, and nothing needs forgetting when a chunk commits; {@link InFlight} drops the addresses of committed
+     * chunks when it fills, so memory does not grow with the file.
      */
     private static final class Router {
         private final int writers;
         private final List<Filling> filling = new ArrayList<>();
-        /** Each writer's current tag, boxed once per chunk rather than once per address. */
-        private final Long[] tags;
-        /** Address → tag of the chunk in flight that names it; read and written by the reading thread alone. */
-        private final AddressMap<Long> inFlight = new AddressMap<>();
-        /** Chunks the writers committed, whose addresses the reading thread has yet to forget. */
-        private final ConcurrentLinkedQueue<Handed> committed = new ConcurrentLinkedQueue<>();
+        /** Each writer's current tag: chunk number × writers + writer. */
+        private final long[] tags;
+        /** Per writer, the tag of the last chunk it committed (-1 before the first); written by that writer. */
+        private final AtomicLongArray committed;
+        /** Address key → tag of the last chunk that named it; read and written by the reading thread alone. */
+        private final InFlight inFlight;
         private long chunks;
 
         Router(int writers) {
             this.writers = writers;
-            this.tags = new Long[writers];
+            this.tags = new long[writers];
+            this.committed = new AtomicLongArray(writers);
             for (int w = 0; w < writers; w++) {
                 filling.add(new Filling());
                 tags[w] = nextTag(w);
+                committed.set(w, -1);
             }
+            this.inFlight = new InFlight(tag -> tag > committed.get((int) (tag % writers)));
         }
 
         /** Adds a row to its writer's chunk; returns that writer. */
@@ -178,10 +186,10 @@ final class ImportRun {
             filling.get(w).add(row, phoneKey, emailKey);
             if (writers > 1) {
                 if (phoneKey != 0) {
-                    inFlight.put(phoneKey, in.phone(), tags[w]);
+                    inFlight.put(phoneKey, tags[w]);
                 }
                 if (emailKey != 0) {
-                    inFlight.put(emailKey, in.email(), tags[w]);
+                    inFlight.put(emailKey, tags[w]);
                 }
             }
             return w;
@@ -191,15 +199,14 @@ final class ImportRun {
             if (writers == 1) {
                 return 0;
             }
-            ContactInput in = row.input();
-            if (in == null) {
+            if (row.input() == null) {
                 return (int) (row.line() % writers);
             }
-            Long tag = phoneKey == 0 ? null : inFlight.get(phoneKey, in.phone());
-            if (tag == null && emailKey != 0) {
-                tag = inFlight.get(emailKey, in.email());
+            long tag = phoneKey == 0 ? -1 : inFlight.get(phoneKey);
+            if (tag < 0 && emailKey != 0) {
+                tag = inFlight.get(emailKey);
             }
-            if (tag != null) {
+            if (tag >= 0) {
                 return (int) (tag % writers);
             }
             return writerByAddress(phoneKey, emailKey, writers);
@@ -215,7 +222,6 @@ final class ImportRun {
 
         /** Writer {@code w}'s chunk, to hand over; a new one starts. */
         Handed take(int w) {
-            forgetCommitted();
             Handed handed = new Handed(filling.get(w).chunk(), tags[w]);
             filling.set(w, new Filling());
             tags[w] = nextTag(w);
@@ -224,31 +230,93 @@ final class ImportRun {
 
         /** Called by a writer when a chunk is committed: its rows are no longer in flight. */
         void committed(Handed handed) {
-            if (writers > 1) {
-                committed.add(handed);
-            }
-        }
-
-        /**
-         * Forgets the addresses of committed chunks, unless a later row has since claimed them for its own chunk. Until
-         * then a row naming one follows a committed row's writer, which is harmless: that contact is in the database.
-         */
-        private void forgetCommitted() {
-            Handed done;
-            while ((done = committed.poll()) != null) {
-                ContactMerge.Chunk chunk = done.chunk();
-                Long tag = done.tag();
-                for (int i = 0; i < chunk.phoneKeys().length; i++) {
-                    inFlight.remove(chunk.phoneKeys()[i], chunk.phones().get(i), tag);
-                }
-                for (int i = 0; i < chunk.emailKeys().length; i++) {
-                    inFlight.remove(chunk.emailKeys()[i], chunk.emails().get(i), tag);
-                }
-            }
+            committed.set((int) (handed.tag() % writers), handed.tag());
         }
 
         private long nextTag(int w) {
             return chunks++ * writers + w;
+        }
+    }
+
+    /**
+     * Address keys and the tag of the chunk that last named each, open addressing over two arrays of longs (linear
+     * probing). An entry whose chunk is no longer in flight reads as absent, and goes when the table fills: it is then
+     * rebuilt from the entries still in flight, at a size that leaves room for as many again.
+     */
+    static final class InFlight {
+        private static final int MIN_SLOTS = 1 << 12;
+        private final java.util.function.LongPredicate inFlight;
+        private long[] keys = new long[MIN_SLOTS];
+        private long[] tags = new long[MIN_SLOTS];
+        private int size;
+
+        InFlight(java.util.function.LongPredicate inFlight) {
+            this.inFlight = inFlight;
+        }
+
+        /** The tag of the chunk in flight that last named {@code key}, or -1. */
+        long get(long key) {
+            int mask = keys.length - 1;
+            for (int i = slot(key, mask); keys[i] != 0; i = (i + 1) & mask) {
+                if (keys[i] == key) {
+                    return inFlight.test(tags[i]) ? tags[i] : -1;
+                }
+            }
+            return -1;
+        }
+
+        void put(long key, long tag) {
+            int mask = keys.length - 1;
+            int i = slot(key, mask);
+            while (keys[i] != 0 && keys[i] != key) {
+                i = (i + 1) & mask;
+            }
+            tags[i] = tag;
+            if (keys[i] == 0) {
+                keys[i] = key;
+                if (++size > keys.length / 2) {
+                    rebuild();
+                }
+            }
+        }
+
+        int size() {
+            return size;
+        }
+
+        private void rebuild() {
+            long[] oldKeys = keys;
+            long[] oldTags = tags;
+            int live = 0;
+            for (int k = 0; k < oldKeys.length; k++) {
+                if (oldKeys[k] != 0 && inFlight.test(oldTags[k])) {
+                    live++;
+                }
+            }
+            int slots = MIN_SLOTS;
+            while (slots < live * 4) {
+                slots <<= 1;
+            }
+            keys = new long[slots];
+            tags = new long[slots];
+            size = 0;
+            int mask = slots - 1;
+            for (int k = 0; k < oldKeys.length; k++) {
+                if (oldKeys[k] != 0 && inFlight.test(oldTags[k])) {
+                    int i = slot(oldKeys[k], mask);
+                    while (keys[i] != 0) {
+                        i = (i + 1) & mask;
+                    }
+                    keys[i] = oldKeys[k];
+                    tags[i] = oldTags[k];
+                    size++;
+                }
+            }
+        }
+
+        /** The key's home slot: its high bits (the address filter places addresses by the low ones). */
+        private static int slot(long key, int mask) {
+            return (int) (key >>> 32) & mask;
         }
     }
 
