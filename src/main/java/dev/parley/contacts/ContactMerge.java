@@ -300,7 +300,9 @@ final class ContactMerge {
             w.locale = v;
             changed = true;
         }
-        for (Map.Entry<String, Object> a : in.attributes().entrySet()) {
+        // A new contact starts from its row's own attributes: nothing to merge (the map is the row's, see apply).
+        for (Map.Entry<String, Object> a : w.attributes == in.attributes() ? Map.<String, Object>of().entrySet()
+                : in.attributes().entrySet()) {
             Object current = w.attributes.get(a.getKey());
             if (current == null || (overwrite && !Objects.equals(current, a.getValue()))) {
                 if (w.attributesShared) {
