@@ -98,8 +98,11 @@ final class AddressMap<V> {
         }
     }
 
-    /** The key's home slot: its high bits (the address filter places addresses by the low ones). */
-    private static int slot(long key, int mask) {
+    /**
+     * The key's home slot in a table of {@code mask + 1} slots: its high bits (the address filter places addresses by
+     * the low ones). Also {@code ImportRun.InFlight}'s.
+     */
+    static int slot(long key, int mask) {
         return (int) (key >>> 32) & mask;
     }
 }

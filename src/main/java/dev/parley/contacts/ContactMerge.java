@@ -9,12 +9,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -209,22 +207,22 @@ final class ContactMerge {
      * their latest version, and another import writer or an API call that changes one of them waits for this chunk
      * rather than having its change overwritten by it. First by phone; then by the emails that no contact found by
      * phone already has, so a row repeating a stored contact costs one probe, not one per address and another to lock.
-     * Each pass locks in its keys' sorted order.
+     * Each pass locks in its keys' sorted order. No contact is read twice: each key names at most one (the indexes are
+     * unique), and one found by phone has its email in {@code byEmail}, locked, so the second pass never asks for it.
      */
     private void load(TenantHandle th, int tenantNum, List<String> phones, List<String> emails,
                       AddressMap<Working> byPhone, AddressMap<Working> byEmail) {
-        Set<String> loaded = new HashSet<>();
-        lockAndRead(th, tenantNum, "phone", new TreeSet<>(phones), loaded, byPhone, byEmail);
+        lockAndRead(th, tenantNum, "phone", new TreeSet<>(phones), byPhone, byEmail);
         TreeSet<String> rest = new TreeSet<>();
         for (String email : emails) {
             if (byEmail.get(AddressFilter.key(email), email) == null) {
                 rest.add(email);
             }
         }
-        lockAndRead(th, tenantNum, "email", rest, loaded, byPhone, byEmail);
+        lockAndRead(th, tenantNum, "email", rest, byPhone, byEmail);
     }
 
-    private void lockAndRead(TenantHandle th, int tenantNum, String column, TreeSet<String> keys, Set<String> loaded,
+    private void lockAndRead(TenantHandle th, int tenantNum, String column, TreeSet<String> keys,
                              AddressMap<Working> byPhone, AddressMap<Working> byEmail) {
         if (keys.isEmpty()) {
             return;
@@ -247,9 +245,6 @@ final class ContactMerge {
                     return w;
                 })
                 .forEach(w -> {
-                    if (!loaded.add(w.id)) {
-                        return;
-                    }
                     if (w.phone != null) {
                         byPhone.put(AddressFilter.key(w.phone), w.phone, w);
                     }
@@ -300,18 +295,19 @@ final class ContactMerge {
             w.locale = v;
             changed = true;
         }
-        // A new contact starts from its row's own attributes: nothing to merge (the map is the row's, see apply).
-        for (Map.Entry<String, Object> a : w.attributes == in.attributes() ? Map.<String, Object>of().entrySet()
-                : in.attributes().entrySet()) {
-            Object current = w.attributes.get(a.getKey());
-            if (current == null || (overwrite && !Objects.equals(current, a.getValue()))) {
-                if (w.attributesShared) {
-                    w.attributes = new LinkedHashMap<>(w.attributes);
-                    w.attributesShared = false;
+        // A new contact starts from its row's own attributes (the same map, see apply): nothing to merge.
+        if (w.attributes != in.attributes()) {
+            for (Map.Entry<String, Object> a : in.attributes().entrySet()) {
+                Object current = w.attributes.get(a.getKey());
+                if (current == null || (overwrite && !Objects.equals(current, a.getValue()))) {
+                    if (w.attributesShared) {
+                        w.attributes = new LinkedHashMap<>(w.attributes);
+                        w.attributesShared = false;
+                    }
+                    w.attributes.put(a.getKey(), a.getValue());
+                    w.attributesJson = null;
+                    changed = true;
                 }
-                w.attributes.put(a.getKey(), a.getValue());
-                w.attributesJson = null;
-                changed = true;
             }
         }
         return changed;

@@ -257,7 +257,7 @@ final class ImportRun {
         /** The tag of the chunk in flight that last named {@code key}, or -1. */
         long get(long key) {
             int mask = keys.length - 1;
-            for (int i = slot(key, mask); keys[i] != 0; i = (i + 1) & mask) {
+            for (int i = AddressMap.slot(key, mask); keys[i] != 0; i = (i + 1) & mask) {
                 if (keys[i] == key) {
                     return inFlight.test(tags[i]) ? tags[i] : -1;
                 }
@@ -267,7 +267,7 @@ final class ImportRun {
 
         void put(long key, long tag) {
             int mask = keys.length - 1;
-            int i = slot(key, mask);
+            int i = AddressMap.slot(key, mask);
             while (keys[i] != 0 && keys[i] != key) {
                 i = (i + 1) & mask;
             }
@@ -303,7 +303,7 @@ final class ImportRun {
             int mask = slots - 1;
             for (int k = 0; k < oldKeys.length; k++) {
                 if (oldKeys[k] != 0 && inFlight.test(oldTags[k])) {
-                    int i = slot(oldKeys[k], mask);
+                    int i = AddressMap.slot(oldKeys[k], mask);
                     while (keys[i] != 0) {
                         i = (i + 1) & mask;
                     }
@@ -312,11 +312,6 @@ final class ImportRun {
                     size++;
                 }
             }
-        }
-
-        /** The key's home slot: its high bits (the address filter places addresses by the low ones). */
-        private static int slot(long key, int mask) {
-            return (int) (key >>> 32) & mask;
         }
     }
 

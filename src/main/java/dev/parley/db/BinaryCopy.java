@@ -38,20 +38,12 @@ final class BinaryCopy {
 
     private final String table;
     private final Column[] columns;
-    /**
-     * Per column, the last string written and its UTF-8 bytes: a value every row repeats (the tenant, a list, a
-     * consent state) is encoded once per batch, not once per row.
-     */
-    private final String[] lastText;
-    private final byte[][] lastUtf8;
     private byte[] buffer = new byte[1 << 16];
     private int size;
 
     private BinaryCopy(String table, Column[] columns) {
         this.table = table;
         this.columns = columns;
-        this.lastText = new String[columns.length];
-        this.lastUtf8 = new byte[columns.length][];
     }
 
     /** An encoder for {@code columns} of {@code table} as the connection's search path resolves it. */
@@ -136,14 +128,7 @@ final class BinaryCopy {
                     if (!(value instanceof String s)) {
                         throw refused(c, value);
                     }
-                    byte[] utf8;
-                    if (s == lastText[i]) {
-                        utf8 = lastUtf8[i];
-                    } else {
-                        utf8 = s.getBytes(StandardCharsets.UTF_8);
-                        lastText[i] = s;
-                        lastUtf8[i] = utf8;
-                    }
+                    byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
                     putInt(utf8.length);
                     put(utf8, utf8.length);
                 }

@@ -170,11 +170,10 @@ public enum Dialect {
      * chunk's lookup then grew with the table). H2 takes an {@code IN} list, resolved through the same index.
      */
     public String lockedContactsBy(String column) {
-        String scope = "tenant_id = :tenant AND tenant_num = :tenantNum";
         return this == POSTGRESQL
                 ? "unnest(CAST(:keys AS varchar[])) AS k (v) CROSS JOIN LATERAL (SELECT * FROM contact t WHERE t." + column
-                        + " = k.v AND t." + scope.replace(" AND ", " AND t.") + " OFFSET 0 FOR UPDATE) c"
-                : "contact c WHERE c." + scope.replace(" AND ", " AND c.") + " AND c." + column + " IN (<keys>) FOR UPDATE";
+                        + " = k.v AND t.tenant_id = :tenant AND t.tenant_num = :tenantNum OFFSET 0 FOR UPDATE) c"
+                : "contact c WHERE c.tenant_id = :tenant AND c.tenant_num = :tenantNum AND c." + column + " IN (<keys>) FOR UPDATE";
     }
 
     /** Binds the keys of a {@link #lockedContactsBy} statement. */
