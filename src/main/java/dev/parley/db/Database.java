@@ -63,6 +63,7 @@ public final class Database implements AutoCloseable {
                 .locations("classpath:db/migration")
                 .loggers("slf4j")
                 .placeholders(dialect.migrationPlaceholders())
+                .javaMigrations(new IdentifiersByteOrder(dialect))
                 .load();
         MigrateResult result = flyway.migrate();
         if (result.migrationsExecuted > 0) {

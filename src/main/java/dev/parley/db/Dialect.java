@@ -28,6 +28,7 @@ public enum Dialect {
      * statements that differ: V9 drops the contact table's primary key ({@code dropContactKey}: H2 names it itself),
      * V10 drops {@code message}'s reference to {@code tenant} on PostgreSQL only, V15 gives a contact's phone and email
      * byte order on PostgreSQL ({@code contactAddressesByteOrder}; H2 has no per-column collation and compares by code point).
+     * {@code byteOrder} is the collation clause every identifier column created after V16 takes ({@link IdentifiersByteOrder}).
      */
     public java.util.Map<String, String> migrationPlaceholders() {
         boolean pg = this == POSTGRESQL;
@@ -43,7 +44,8 @@ public enum Dialect {
                 "dropContactKey", pg ? "DROP CONSTRAINT contact_pkey" : "DROP PRIMARY KEY",
                 "contactAddressesByteOrder", pg
                         ? "ALTER TABLE contact ALTER COLUMN phone TYPE VARCHAR(20) COLLATE \"C\", ALTER COLUMN email TYPE VARCHAR(320) COLLATE \"C\""
-                        : "COMMENT ON COLUMN contact.phone IS 'an E.164 number; compared by code point'");
+                        : "COMMENT ON COLUMN contact.phone IS 'an E.164 number; compared by code point'",
+                "byteOrder", pg ? "COLLATE \"C\"" : "");
     }
 
     /**
