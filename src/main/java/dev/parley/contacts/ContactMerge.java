@@ -394,11 +394,9 @@ final class ContactMerge {
         List<Working> fresh = new ArrayList<>();
         for (Working w : touched) {
             if (w.isNew) {
+                w.phoneOrder = phoneOrder(w.phone);
                 fresh.add(w);
             }
-        }
-        for (Working w : fresh) {
-            w.phoneOrder = phoneOrder(w.phone);
         }
         fresh.sort(WRITE_ORDER);
         for (Working w : fresh) {

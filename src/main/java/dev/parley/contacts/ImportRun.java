@@ -256,21 +256,12 @@ final class ImportRun {
 
         /** The tag of the chunk in flight that last named {@code key}, or -1. */
         long get(long key) {
-            int mask = keys.length - 1;
-            for (int i = AddressMap.slot(key, mask); keys[i] != 0; i = (i + 1) & mask) {
-                if (keys[i] == key) {
-                    return inFlight.test(tags[i]) ? tags[i] : -1;
-                }
-            }
-            return -1;
+            int i = slotOf(key);
+            return keys[i] == key && inFlight.test(tags[i]) ? tags[i] : -1;
         }
 
         void put(long key, long tag) {
-            int mask = keys.length - 1;
-            int i = AddressMap.slot(key, mask);
-            while (keys[i] != 0 && keys[i] != key) {
-                i = (i + 1) & mask;
-            }
+            int i = slotOf(key);
             tags[i] = tag;
             if (keys[i] == 0) {
                 keys[i] = key;
@@ -300,18 +291,24 @@ final class ImportRun {
             keys = new long[slots];
             tags = new long[slots];
             size = 0;
-            int mask = slots - 1;
             for (int k = 0; k < oldKeys.length; k++) {
                 if (oldKeys[k] != 0 && inFlight.test(oldTags[k])) {
-                    int i = AddressMap.slot(oldKeys[k], mask);
-                    while (keys[i] != 0) {
-                        i = (i + 1) & mask;
-                    }
+                    int i = slotOf(oldKeys[k]);
                     keys[i] = oldKeys[k];
                     tags[i] = oldTags[k];
                     size++;
                 }
             }
+        }
+
+        /** The slot holding {@code key} (never 0), else the empty slot where it would go: linear probing from its home. */
+        private int slotOf(long key) {
+            int mask = keys.length - 1;
+            int i = AddressMap.slot(key, mask);
+            while (keys[i] != 0 && keys[i] != key) {
+                i = (i + 1) & mask;
+            }
+            return i;
         }
     }
 
