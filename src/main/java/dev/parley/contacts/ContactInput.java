@@ -24,6 +24,17 @@ record ContactInput(String phone, String email, String firstName, String lastNam
 
     static Result normalise(String phone, String email, String firstName, String lastName, String timezone, String locale,
                             Map<String, Object> attributes, String region) {
+        return normaliseOwned(phone, email, firstName, lastName, timezone, locale,
+                attributes == null ? null : new LinkedHashMap<>(attributes), region);
+    }
+
+    /**
+     * As {@link #normalise}, keeping {@code attributes} itself in the input rather than a copy: for a caller that made
+     * the map for this call and never touches it again (an import's row, where the copy was a tenth of the reading
+     * thread's time).
+     */
+    static Result normaliseOwned(String phone, String email, String firstName, String lastName, String timezone, String locale,
+                                 LinkedHashMap<String, Object> attributes, String region) {
         String p = null;
         if (phone != null && !phone.isBlank()) {
             Checked c = PhoneNumbers.toE164(phone, region);
@@ -68,7 +79,7 @@ record ContactInput(String phone, String email, String firstName, String lastNam
                 return bad("attributes." + a.getKey(), "attribute '" + a.getKey() + "' is longer than " + MAX_ATTRIBUTE_VALUE + " characters");
             }
         }
-        return new Result(new ContactInput(p, e, first, last, tz, loc, new LinkedHashMap<>(attrs)), null, null);
+        return new Result(new ContactInput(p, e, first, last, tz, loc, attributes == null ? new LinkedHashMap<>() : attributes), null, null);
     }
 
     private static Result bad(String field, String problem) {

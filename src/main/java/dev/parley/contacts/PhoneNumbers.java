@@ -31,6 +31,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 public final class PhoneNumbers {
     private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
     private static final int MAX_RAW = 40;
+    /** More digits than this are left to libphonenumber (E.164 has at most 15, plus a trunk or international prefix). */
+    private static final int MAX_FAST_DIGITS = 17;
     /** libphonenumber's region code for calling codes of no country (+800, +882, …). */
     private static final String NON_GEOGRAPHIC = "001";
     /**
@@ -159,19 +161,23 @@ public final class PhoneNumbers {
     }
 
     private static String fastPath(String raw, String region) {
-        StringBuilder digits = new StringBuilder(16);
+        char[] digits = new char[MAX_FAST_DIGITS];
+        int n = 0;
         boolean plus = false;
         for (int i = 0; i < raw.length(); i++) {
             char c = raw.charAt(i);
             if (c >= '0' && c <= '9') {
-                digits.append(c);
-            } else if (c == '+' && digits.isEmpty() && !plus) {
+                if (n == MAX_FAST_DIGITS) {
+                    return null;
+                }
+                digits[n++] = c;
+            } else if (c == '+' && n == 0 && !plus) {
                 plus = true;
             } else if (c != ' ' && c != '-' && c != '.' && c != '(' && c != ')' && c != '/' && c != '\u00A0') {
                 return null;
             }
         }
-        if (digits.length() < 4 || digits.length() > 17) {
+        if (n < 4) {
             return null;
         }
         int countryCode;
@@ -179,11 +185,12 @@ public final class PhoneNumbers {
         if (plus) {
             countryCode = 0;
             national = null;
+            int cc = 0;
             for (int len = 1; len <= 3; len++) {
-                int cc = Integer.parseInt(digits.substring(0, len));
+                cc = cc * 10 + (digits[len - 1] - '0');
                 if (!"ZZ".equals(UTIL.getRegionCodeForCountryCode(cc))) {
                     countryCode = cc;
-                    national = digits.substring(len);
+                    national = new String(digits, len, n - len);
                     break;
                 }
             }
@@ -198,7 +205,7 @@ public final class PhoneNumbers {
                 return null;
             }
             Region r = REGIONS.computeIfAbsent(region, Region::of);
-            national = digits.toString();
+            national = new String(digits, 0, n);
             if (r.nationalPrefix() != null && !r.nationalPrefix().isEmpty() && national.startsWith(r.nationalPrefix())) {
                 national = national.substring(r.nationalPrefix().length());
             }

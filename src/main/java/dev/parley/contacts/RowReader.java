@@ -54,7 +54,7 @@ final class RowReader {
                 return new Row(record.line(), f, "the row is not valid UTF-8 text");
             }
         }
-        Map<String, Object> attributes = null;
+        LinkedHashMap<String, Object> attributes = null;
         for (int i = 0; i < columns; i++) {
             String target = mapping.targets().get(i);
             if (target.startsWith("attributes.") && !f[i].isBlank()) {
@@ -69,7 +69,7 @@ final class RowReader {
         if ((p == null || p.isBlank()) && (e == null || e.isBlank())) {
             return new Row(record.line(), f, "the row has neither a phone number nor an email address");
         }
-        ContactInput.Result r = ContactInput.normalise(p, e, cell(f, firstColumn), cell(f, lastColumn), cell(f, zoneColumn),
+        ContactInput.Result r = ContactInput.normaliseOwned(p, e, cell(f, firstColumn), cell(f, lastColumn), cell(f, zoneColumn),
                 cell(f, localeColumn), attributes, region);
         return r.input() == null
                 ? new Row(record.line(), f, r.problem())
