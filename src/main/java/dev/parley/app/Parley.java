@@ -146,7 +146,7 @@ public final class Parley implements AutoCloseable {
         this.tenantSettings = new TenantSettings(clock, audit);
         this.consents = new Consents(clock);
         this.contacts = new Contacts(clock, consents);
-        this.lists = new Lists(clock);
+        this.lists = new Lists(clock, database.dialect());
         this.suppressions = new Suppressions(clock);
         Inbox inbox = new Inbox(jdbi, clock, ledger, contacts, consents, suppressions, tenantSettings, this::nudgeEngine);
         this.callbacks = new Callbacks(providerStore, receipts, inbox, suppressions, consents);

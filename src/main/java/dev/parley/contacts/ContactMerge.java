@@ -137,11 +137,22 @@ final class ContactMerge {
      * @param lookUpAll look up every address, not only those the filter may hold (after a unique index refused a
      *                  twin, or a deadlock, the filter may not know of the other writer's contact)
      */
+    /** The list an import adds its contacts to was deleted while the import ran. */
+    static final class ListGone extends RuntimeException {
+        ListGone(String listId) {
+            super("the list " + listId + " was deleted while the import ran");
+        }
+    }
+
     Counts apply(TenantHandle th, String importId, String listId, Policy policy, Map<String, String> consent,
                  Chunk chunk, List<String> headers, AddressFilter filter, boolean lookUpAll) {
         List<RowReader.Row> rows = chunk.rows();
         Instant now = clock.instant();
         dialect.indexLookupPlans().forEach(th.raw()::execute);
+        // The list first, as Lists.add does, then the contacts: a list deleted meanwhile waits for this chunk's members.
+        if (listId != null && !Lists.holdForMembers(th, dialect, listId)) {
+            throw new ListGone(listId);
+        }
         AddressMap<Working> byPhone = new AddressMap<>();
         AddressMap<Working> byEmail = new AddressMap<>();
         // Every attempt feeds the filter, a retry's too: another writer that then finds one of these addresses "may"

@@ -127,7 +127,10 @@ final class ImportRun {
             }
         }
         Throwable t = failure.get();
-        if (t != null) {
+        if (t instanceof ContactMerge.ListGone gone) {
+            log.info("Import {} stopped: {}", job.id(), gone.getMessage());
+            error = gone.getMessage() + "; the contacts of committed chunks are kept, and their memberships went with the list";
+        } else if (t != null) {
             log.error("Import {} failed", job.id(), t);
             error = "the import stopped on an internal error; rows of committed chunks are kept and re-running the file"
                     + " creates no duplicates (" + t.getClass().getSimpleName() + ")";

@@ -2,6 +2,7 @@ package dev.parley.contacts;
 
 import dev.parley.core.Failure;
 import dev.parley.core.Ids;
+import dev.parley.db.Dialect;
 import dev.parley.db.TenantHandle;
 import dev.parley.http.Pages;
 import java.time.Clock;
@@ -17,9 +18,11 @@ public final class Lists {
     public static final int MAX_BATCH = 1_000;
 
     private final Clock clock;
+    private final Dialect dialect;
 
-    public Lists(Clock clock) {
+    public Lists(Clock clock, Dialect dialect) {
         this.clock = clock;
+        this.dialect = dialect;
     }
 
     public record ContactList(String id, String name, String description, long memberCount, Instant createdAt, Instant updatedAt) {}
@@ -77,17 +80,35 @@ public final class Lists {
         return get(th, id);
     }
 
-    /** Deletes the list and its memberships; the contacts stay. */
+    /**
+     * Deletes the list and its memberships; the contacts stay. The list is locked first: whatever gives it members
+     * (an import chunk, {@link #add}) holds a reference lock on its row while it does, so it either commits before the
+     * memberships are deleted here or then finds the list gone (MembershipRacesTest).
+     */
     public void delete(TenantHandle th, String id) {
-        th.update("DELETE FROM list_member WHERE tenant_id = :tenant AND list_id = :id").bind("id", id).execute();
-        if (th.update("DELETE FROM contact_list WHERE tenant_id = :tenant AND id = :id").bind("id", id).execute() == 0) {
+        if (th.query("SELECT id FROM contact_list WHERE tenant_id = :tenant AND id = :id FOR UPDATE").bind("id", id)
+                .mapTo(String.class).findOne().isEmpty()) {
             throw new Failure.NotFound("list");
         }
+        th.update("DELETE FROM list_member WHERE tenant_id = :tenant AND list_id = :id").bind("id", id).execute();
+        th.update("DELETE FROM contact_list WHERE tenant_id = :tenant AND id = :id").bind("id", id).execute();
+    }
+
+    /**
+     * Whether the tenant's list {@code id} exists, holding it (a reference lock) until the transaction ends: a
+     * transaction that gives the list members calls this first, so that {@link #delete} waits for it rather than
+     * leaving the members it adds behind.
+     */
+    static boolean holdForMembers(TenantHandle th, Dialect dialect, String id) {
+        return th.query("SELECT id FROM contact_list WHERE tenant_id = :tenant AND id = :id " + dialect.referenceLock())
+                .bind("id", id).mapTo(String.class).findOne().isPresent();
     }
 
     /** Adds the tenant's contacts among {@code contactIds}; returns how many joined. Unknown ids are a 400. */
     public int add(TenantHandle th, String listId, List<String> contactIds) {
-        get(th, listId);
+        if (!holdForMembers(th, dialect, listId)) {
+            throw new Failure.NotFound("list");
+        }
         requireContacts(th, contactIds);
         return th.update("""
                 INSERT INTO list_member (list_id, contact_id, tenant_id, added_at)
@@ -114,8 +135,13 @@ public final class Lists {
                 .map((rs, ctx) -> ContactStore.map(rs)).list();
     }
 
+    /**
+     * Refuses ids that are not the tenant's contacts, and holds the others (a reference lock, in id order) until the
+     * transaction ends, so that a contact deleted meanwhile is either deleted after its new membership or found gone.
+     */
     private void requireContacts(TenantHandle th, List<String> contactIds) {
-        List<String> found = th.query("SELECT id FROM contact WHERE tenant_id = :tenant AND id IN (<ids>)")
+        List<String> found = th.query("SELECT id FROM contact WHERE tenant_id = :tenant AND id IN (<ids>) ORDER BY id "
+                        + dialect.referenceLock())
                 .bindList("ids", contactIds).mapTo(String.class).list();
         if (found.size() < contactIds.stream().distinct().count()) {
             List<String> missing = contactIds.stream().filter(id -> !found.contains(id)).distinct().limit(20).toList();

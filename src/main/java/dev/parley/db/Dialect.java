@@ -178,6 +178,15 @@ public enum Dialect {
                 : "contact c WHERE c.tenant_id = :tenant AND c.tenant_num = :tenantNum AND c." + column + " IN (<keys>) FOR UPDATE";
     }
 
+    /**
+     * The locking clause for rows a transaction refers to but does not change (a list it adds members to, contacts it
+     * gives memberships): PostgreSQL's {@code FOR KEY SHARE}, which only a delete or a key change waits for, so two
+     * writers referring to one row never wait on each other; H2 has only {@code FOR UPDATE}.
+     */
+    public String referenceLock() {
+        return this == POSTGRESQL ? "FOR KEY SHARE" : "FOR UPDATE";
+    }
+
     /** Binds the keys of a {@link #lockedContactsBy} statement. */
     public org.jdbi.v3.core.statement.Query bindKeys(org.jdbi.v3.core.statement.Query query, java.util.List<String> keys) {
         return this == POSTGRESQL ? query.bindArray("keys", String.class, keys) : query.bindList("keys", keys);
