@@ -66,9 +66,14 @@ class ImportsTest {
     }
 
     JsonNode waitFor(String id) {
+        return waitFor(http, owner, id);
+    }
+
+    /** Polls import {@code id} (with a deadline) until it has finished. */
+    static JsonNode waitFor(Http http, String token, String id) {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
         while (Instant.now().isBefore(deadline)) {
-            JsonNode job = http.get("/v1/imports/" + id).bearer(owner).send().json();
+            JsonNode job = http.get("/v1/imports/" + id).bearer(token).send().json();
             String status = job.get("status").asText();
             if (!status.equals("queued") && !status.equals("running")) {
                 return job;

@@ -82,22 +82,33 @@ class MembershipRacesTest {
         throw new AssertionError("nothing waited for the held transaction");
     }
 
+    /**
+     * Holds a transaction that does what an import chunk does before it gives {@code contactId} a membership of
+     * {@code listId} (locks a row with {@code lock}, bound to {@code lockedId}) and adds it; meanwhile deletes through
+     * the API, which must wait for the chunk; then lets the chunk commit and returns the delete's answer.
+     */
+    Http.Response deleteWhileAChunkAddsAMember(String lock, String lockedId, String contactId, String listId, String deletePath)
+            throws Exception {
+        CompletableFuture<Http.Response> delete;
+        try (Handle chunk = jdbi.open()) {
+            chunk.begin();
+            chunk.createQuery(lock).bind("id", lockedId).mapTo(String.class).one();
+            chunk.execute("INSERT INTO list_member (list_id, contact_id, tenant_id, added_at) VALUES (?, ?, ?, ?)",
+                    listId, contactId, tenantId, OffsetDateTime.now());
+            delete = CompletableFuture.supplyAsync(() -> http.delete(deletePath).bearer(owner).send());
+            awaitBlockedBy(chunk);
+            chunk.commit();
+        }
+        return delete.get(10, TimeUnit.SECONDS);
+    }
+
     @Test
     void aContactDeletedWhileAnImportChunkGivesItAMembershipKeepsNone() throws Exception {
         String contactId = contact("+447911200001");
         String listId = list("race-contact");
-        CompletableFuture<Http.Response> delete;
-        try (Handle chunk = jdbi.open()) {
-            chunk.begin();
-            // What an import chunk does with a row naming a stored contact: lock it (ContactMerge.load), give it a membership.
-            chunk.createQuery("SELECT id FROM contact WHERE id = :id FOR UPDATE").bind("id", contactId).mapTo(String.class).one();
-            chunk.execute("INSERT INTO list_member (list_id, contact_id, tenant_id, added_at) VALUES (?, ?, ?, ?)",
-                    listId, contactId, tenantId, OffsetDateTime.now());
-            delete = CompletableFuture.supplyAsync(() -> http.delete("/v1/contacts/" + contactId).bearer(owner).send());
-            awaitBlockedBy(chunk);
-            chunk.commit();
-        }
-        Http.Response deleted = delete.get(10, TimeUnit.SECONDS);
+        // An import chunk's lookup locks the stored contact a row names (ContactMerge.load).
+        Http.Response deleted = deleteWhileAChunkAddsAMember("SELECT id FROM contact WHERE id = :id FOR UPDATE", contactId,
+                contactId, listId, "/v1/contacts/" + contactId);
         assertThat(deleted.status()).as(deleted.body()).isEqualTo(204);
         assertThat(memberships("contact_id", contactId)).isZero();
     }
@@ -106,18 +117,9 @@ class MembershipRacesTest {
     void aListDeletedWhileAnImportChunkGivesItMembersKeepsNone() throws Exception {
         String contactId = contact("+447911200002");
         String listId = list("race-list");
-        CompletableFuture<Http.Response> delete;
-        try (Handle chunk = jdbi.open()) {
-            chunk.begin();
-            // What an import chunk does first when it adds to a list (ContactMerge.apply), then its membership.
-            chunk.createQuery("SELECT id FROM contact_list WHERE id = :id FOR KEY SHARE").bind("id", listId).mapTo(String.class).one();
-            chunk.execute("INSERT INTO list_member (list_id, contact_id, tenant_id, added_at) VALUES (?, ?, ?, ?)",
-                    listId, contactId, tenantId, OffsetDateTime.now());
-            delete = CompletableFuture.supplyAsync(() -> http.delete("/v1/lists/" + listId).bearer(owner).send());
-            awaitBlockedBy(chunk);
-            chunk.commit();
-        }
-        Http.Response deleted = delete.get(10, TimeUnit.SECONDS);
+        // An import chunk holds its list first (ContactMerge.apply).
+        Http.Response deleted = deleteWhileAChunkAddsAMember("SELECT id FROM contact_list WHERE id = :id FOR KEY SHARE", listId,
+                contactId, listId, "/v1/lists/" + listId);
         assertThat(deleted.status()).as(deleted.body()).isEqualTo(204);
         assertThat(memberships("list_id", listId)).isZero();
     }
@@ -139,7 +141,7 @@ class MembershipRacesTest {
             deleting.execute("DELETE FROM contact_list WHERE id = ?", listId);
             deleting.commit();
         }
-        JsonNode job = waitFor(importId);
+        JsonNode job = ImportsTest.waitFor(http, owner, importId);
         assertThat(job.get("status").asText()).isEqualTo("failed");
         assertThat(job.get("error").asText()).contains("the list " + listId + " was deleted while the import ran");
         assertThat(memberships("list_id", listId)).isZero();
@@ -165,18 +167,5 @@ class MembershipRacesTest {
         assertThat(added.status()).as(added.body()).isEqualTo(400);
         assertThat(added.body()).contains("no such contact: " + contactId);
         assertThat(memberships("contact_id", contactId)).isZero();
-    }
-
-    JsonNode waitFor(String id) {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        while (Instant.now().isBefore(deadline)) {
-            JsonNode job = http.get("/v1/imports/" + id).bearer(owner).send().json();
-            String status = job.get("status").asText();
-            if (!status.equals("queued") && !status.equals("running")) {
-                return job;
-            }
-            Thread.onSpinWait();
-        }
-        throw new AssertionError("import " + id + " did not finish in time");
     }
 }
