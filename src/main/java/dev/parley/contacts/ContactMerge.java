@@ -131,12 +131,6 @@ final class ContactMerge {
         this.clock = clock;
     }
 
-    /**
-     * @param consent channel → status to give the chunk's contacts ({@code source} names the import); may be empty
-     * @param filter the addresses that may exist: the chunk's are added to it, whatever is looked up
-     * @param lookUpAll look up every address, not only those the filter may hold (after a unique index refused a
-     *                  twin, or a deadlock, the filter may not know of the other writer's contact)
-     */
     /** The list an import adds its contacts to was deleted while the import ran. */
     static final class ListGone extends RuntimeException {
         ListGone(String listId) {
@@ -144,6 +138,12 @@ final class ContactMerge {
         }
     }
 
+    /**
+     * @param consent channel → status to give the chunk's contacts ({@code source} names the import); may be empty
+     * @param filter the addresses that may exist: the chunk's are added to it, whatever is looked up
+     * @param lookUpAll look up every address, not only those the filter may hold (after a unique index refused a
+     *                  twin, or a deadlock, the filter may not know of the other writer's contact)
+     */
     Counts apply(TenantHandle th, String importId, String listId, Policy policy, Map<String, String> consent,
                  Chunk chunk, List<String> headers, AddressFilter filter, boolean lookUpAll) {
         List<RowReader.Row> rows = chunk.rows();

@@ -2,7 +2,6 @@ package dev.parley.contacts;
 
 import dev.parley.core.Json;
 import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Turns one CSV record into a normalised contact input through a {@link ColumnMapping}, or into the
