@@ -289,6 +289,10 @@ public final class HttpServer {
             Problems.write(ctx, status, type, title, detailFor(status, e.getMessage()));
         });
         cfg.routes.exception(Exception.class, (e, ctx) -> {
+            if (Problems.writeIfContended(ctx, e)) {
+                log.info("{} {} lost a race with a concurrent writer: {}", ctx.method(), ctx.path(), e.getMessage());
+                return;
+            }
             log.error("Unhandled error on {} {}", ctx.method(), ctx.path(), e);
             Problems.write(ctx, 500, "internal", "Internal error",
                     "an unexpected error occurred; quote the request id when reporting it");

@@ -33,6 +33,24 @@ public final class Problems {
         ctx.status(status).contentType(CONTENT_TYPE).result(Json.write(body));
     }
 
+    /**
+     * Answers 503 with {@code Retry-After: 1} when {@code e} is the database ending this request's transaction to let
+     * a concurrent one go on (PostgreSQL's deadlock 40P01 or serialization failure 40001): the transaction was rolled
+     * back, so nothing of the request was saved, and the same request can simply be sent again. Returns false for
+     * anything else.
+     */
+    public static boolean writeIfContended(Context ctx, Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && ("40P01".equals(sql.getSQLState()) || "40001".equals(sql.getSQLState()))) {
+                ctx.header("Retry-After", "1");
+                write(ctx, 503, "contended", "Contended", "a concurrent change to the same records stopped this request;"
+                        + " nothing of it was saved, and it can be sent again", List.of(), Map.of("retryAfterSeconds", 1));
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Maps a domain failure to its answer. */
     public static void write(Context ctx, Failure failure) {
         switch (failure) {

@@ -168,4 +168,34 @@ class MembershipRacesTest {
         assertThat(added.body()).contains("no such contact: " + contactId);
         assertThat(memberships("contact_id", contactId)).isZero();
     }
+    @Test
+    void anAddThatDeadlocksWithAnImportChunkIsAnsweredRetryLater() throws Exception {
+        String first = contact("+447911200004");
+        String second = contact("+447911200005");
+        String listId = list("race-deadlock");
+        CompletableFuture<Http.Response> add;
+        try (Handle chunk = jdbi.open()) {
+            chunk.begin();
+            // An import chunk holds the second contact; the add holds its contacts in id order (ids count up, so the
+            // first), then waits for the second ...
+            chunk.createQuery("SELECT id FROM contact WHERE id = :id FOR UPDATE").bind("id", second).mapTo(String.class).one();
+            add = CompletableFuture.supplyAsync(() -> http.post("/v1/lists/" + listId + "/members").bearer(owner)
+                    .json(Map.of("contactIds", List.of(first, second))).send());
+            awaitBlockedBy(chunk);
+            // ... and the chunk then wants the first. PostgreSQL finds the cycle when the add, which has waited longest,
+            // has waited deadlock_timeout (1 s), and ends the add's transaction; the chunk then gets the first contact.
+            Thread.sleep(300);
+            chunk.createQuery("SELECT id FROM contact WHERE id = :id FOR UPDATE").bind("id", first).mapTo(String.class).one();
+            chunk.rollback();
+        }
+        Http.Response added = add.get(10, TimeUnit.SECONDS);
+        assertThat(added.status()).as(added.body()).isEqualTo(503);
+        assertThat(added.header("Retry-After")).isEqualTo("1");
+        assertThat(added.json().get("type").asText()).isEqualTo("/problems/contended");
+        assertThat(memberships("list_id", listId)).isZero();
+        Http.Response again = http.post("/v1/lists/" + listId + "/members").bearer(owner)
+                .json(Map.of("contactIds", List.of(first, second))).send();
+        assertThat(again.status()).as(again.body()).isEqualTo(200);
+        assertThat(memberships("list_id", listId)).isEqualTo(2);
+    }
 }
