@@ -75,11 +75,18 @@ public final class Http {
             return this;
         }
 
+        private static final int EXPECT_CONTINUE_ABOVE = 64 * 1024;
+
         public Response send() {
             try {
                 HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
                 headers.forEach(b::header);
                 b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+                // A large body waits for the server's go-ahead (Expect: 100-continue), as curl sends one: a body the server
+                // refuses on its declared length alone (413) is then never sent. Without it, the server answers and closes
+                // while this client is still writing, and on a loaded machine the reset can destroy the answer before it
+                // is read ("header parser received no bytes").
+                b.expectContinue(body != null && body.length > EXPECT_CONTINUE_ABOVE);
                 HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
                 return new Response(r.statusCode(), r.headers(), r.body());
             } catch (Exception e) {
