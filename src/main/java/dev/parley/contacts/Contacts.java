@@ -2,6 +2,7 @@ package dev.parley.contacts;
 
 import dev.parley.core.Failure;
 import dev.parley.core.Ids;
+import dev.parley.db.SqlStates;
 import dev.parley.db.TenantHandle;
 import dev.parley.http.Pages;
 import java.time.Clock;
@@ -122,12 +123,9 @@ public final class Contacts {
 
     /** A unique index caught a twin made by a concurrent writer after {@link #checkFree} looked. */
     static RuntimeException unlessDuplicate(RuntimeException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.sql.SQLException sql && "23505".equals(sql.getSQLState())) {
-                return new Failure.Conflict("this phone number or email address already belongs to another contact");
-            }
-        }
-        return e;
+        return SqlStates.causedBy(e, SqlStates.UNIQUE_VIOLATION)
+                ? new Failure.Conflict("this phone number or email address already belongs to another contact")
+                : e;
     }
 
     /** The contact holding this normalised phone ({@code sms}) or email ({@code email}), if any. */

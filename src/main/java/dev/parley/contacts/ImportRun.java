@@ -1,9 +1,9 @@
 package dev.parley.contacts;
 
 import dev.parley.db.Dialect;
+import dev.parley.db.SqlStates;
 import dev.parley.db.TenantHandle;
 import java.io.Reader;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -379,12 +379,7 @@ final class ImportRun {
      * (23505), or PostgreSQL breaking a deadlock between two writers' row locks (40P01).
      */
     private static boolean concurrentWriter(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && ("23505".equals(sql.getSQLState()) || "40P01".equals(sql.getSQLState()))) {
-                return true;
-            }
-        }
-        return false;
+        return SqlStates.causedBy(e, SqlStates.UNIQUE_VIOLATION, SqlStates.DEADLOCK);
     }
 
     private static void hand(BlockingQueue<Handed> queue, Handed chunk, AtomicReference<Throwable> failure) {

@@ -2,6 +2,7 @@ package dev.parley.http;
 
 import dev.parley.core.Failure;
 import dev.parley.core.Json;
+import dev.parley.db.SqlStates;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,15 +41,13 @@ public final class Problems {
      * anything else.
      */
     public static boolean writeIfContended(Context ctx, Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.sql.SQLException sql && ("40P01".equals(sql.getSQLState()) || "40001".equals(sql.getSQLState()))) {
-                ctx.header("Retry-After", "1");
-                write(ctx, 503, "contended", "Contended", "a concurrent change to the same records stopped this request;"
-                        + " nothing of it was saved, and it can be sent again", List.of(), Map.of("retryAfterSeconds", 1));
-                return true;
-            }
+        if (!SqlStates.causedBy(e, SqlStates.DEADLOCK, SqlStates.SERIALIZATION_FAILURE)) {
+            return false;
         }
-        return false;
+        ctx.header("Retry-After", "1");
+        write(ctx, 503, "contended", "Contended", "a concurrent change to the same records stopped this request;"
+                + " nothing of it was saved, and it can be sent again", List.of(), Map.of("retryAfterSeconds", 1));
+        return true;
     }
 
     /** Maps a domain failure to its answer. */

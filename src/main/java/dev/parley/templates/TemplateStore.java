@@ -1,6 +1,7 @@
 package dev.parley.templates;
 
 import dev.parley.core.Failure;
+import dev.parley.db.SqlStates;
 import dev.parley.db.TenantHandle;
 import dev.parley.http.Pages;
 import java.sql.ResultSet;
@@ -74,11 +75,8 @@ final class TemplateStore {
     }
 
     private static RuntimeException unlessDuplicate(RuntimeException e, String name) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) {
-                return new Failure.Conflict("a template named '" + name + "' already exists");
-            }
-        }
-        return e;
+        return SqlStates.causedBy(e, SqlStates.UNIQUE_VIOLATION)
+                ? new Failure.Conflict("a template named '" + name + "' already exists")
+                : e;
     }
 }

@@ -3,6 +3,7 @@ package dev.parley.tenancy;
 import dev.parley.core.Failure;
 import dev.parley.core.Ids;
 import dev.parley.core.Role;
+import dev.parley.db.SqlStates;
 import dev.parley.db.TenantHandle;
 import dev.parley.http.Pages;
 import java.time.Clock;
@@ -41,9 +42,6 @@ public final class Users {
     /** A requested change; null fields stay as they are. */
     public record Change(String email, String name, Role role, Boolean disabled) {}
 
-    /** SQLSTATE of a unique constraint violation, on PostgreSQL and H2 alike. */
-    private static final String UNIQUE_VIOLATION = "23505";
-
     public static String normaliseEmail(String email) {
         return email == null ? null : email.trim().toLowerCase(Locale.ROOT);
     }
@@ -65,7 +63,7 @@ public final class Users {
         } catch (UnableToExecuteStatementException e) {
             // Lost a race for the email. Recognised by its SQLSTATE, not by asking again: on PostgreSQL the
             // failed statement has aborted the transaction, so any further query would fail as well.
-            if (e.getCause() instanceof java.sql.SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
+            if (e.getCause() instanceof java.sql.SQLException sql && SqlStates.UNIQUE_VIOLATION.equals(sql.getSQLState())) {
                 throw new Failure.Conflict("a user with this email already exists");
             }
             throw e;
