@@ -185,34 +185,18 @@ final class ImportRun {
             ContactInput in = row.input();
             long phoneKey = in == null || in.phone() == null ? 0 : AddressFilter.key(in.phone());
             long emailKey = in == null || in.email() == null ? 0 : AddressFilter.key(in.email());
-            int w = writerOf(row, phoneKey, emailKey);
-            filling.get(w).add(row, phoneKey, emailKey);
-            if (writers > 1) {
-                if (phoneKey != 0) {
-                    inFlight.put(phoneKey, tags[w]);
-                }
-                if (emailKey != 0) {
-                    inFlight.put(emailKey, tags[w]);
-                }
-            }
-            return w;
-        }
-
-        private int writerOf(RowReader.Row row, long phoneKey, long emailKey) {
+            int w;
             if (writers == 1) {
-                return 0;
+                w = 0;
+            } else if (in == null) {
+                w = (int) (row.line() % writers);
+            } else {
+                long tag = inFlight.lookUp(phoneKey, emailKey);
+                w = tag >= 0 ? (int) (tag % writers) : writerByAddress(phoneKey, emailKey, writers);
+                inFlight.name(tags[w]);
             }
-            if (row.input() == null) {
-                return (int) (row.line() % writers);
-            }
-            long tag = phoneKey == 0 ? -1 : inFlight.get(phoneKey);
-            if (tag < 0 && emailKey != 0) {
-                tag = inFlight.get(emailKey);
-            }
-            if (tag >= 0) {
-                return (int) (tag % writers);
-            }
-            return writerByAddress(phoneKey, emailKey, writers);
+            filling.get(w).add(row, phoneKey, emailKey);
+            return w;
         }
 
         boolean full(int w) {
@@ -242,16 +226,23 @@ final class ImportRun {
     }
 
     /**
-     * Address keys and the tag of the chunk that last named each, open addressing over two arrays of longs (linear
-     * probing). An entry whose chunk is no longer in flight reads as absent, and goes when the table fills: it is then
-     * rebuilt from the entries still in flight, at a size that leaves room for as many again.
+     * Address keys and the tag of the chunk that last named each, open addressing (linear probing) over one array that
+     * holds each key beside its tag, so that a probe reads one cache line. An entry whose chunk is no longer in flight
+     * reads as absent, and goes when the table fills: it is then rebuilt from the entries still in flight, at a size
+     * that leaves room for as many again. A row's two keys are probed once each: {@link #lookUp} finds their entries and
+     * {@link #name} writes them.
      */
     static final class InFlight {
         private static final int MIN_SLOTS = 1 << 12;
         private final java.util.function.LongPredicate inFlight;
-        private long[] keys = new long[MIN_SLOTS];
-        private long[] tags = new long[MIN_SLOTS];
+        /** Slot i is {@code table[2i]} (the key, 0 for none) and {@code table[2i + 1]} (its tag). */
+        private long[] table = new long[2 * MIN_SLOTS];
         private int size;
+        /** The keys {@link #lookUp} was last asked about (0 for none), and the index of each one's entry. */
+        private long phoneKey;
+        private long emailKey;
+        private int phoneAt;
+        private int emailAt;
 
         InFlight(java.util.function.LongPredicate inFlight) {
             this.inFlight = inFlight;
@@ -259,31 +250,67 @@ final class ImportRun {
 
         /** The tag of the chunk in flight that last named {@code key}, or -1. */
         long get(long key) {
-            int i = slotOf(key);
-            return keys[i] == key && inFlight.test(tags[i]) ? tags[i] : -1;
+            return tagAt(find(key));
         }
 
         void put(long key, long tag) {
-            int i = slotOf(key);
-            tags[i] = tag;
-            if (keys[i] == 0) {
-                keys[i] = key;
-                if (++size > keys.length / 2) {
-                    rebuild();
-                }
+            set(find(key), key, tag);
+            settle();
+        }
+
+        /**
+         * The tag of the chunk in flight that last named {@code phoneKey}, else {@code emailKey}, else -1 (a key of 0 is
+         * none); {@link #name} then records the chunk the row goes to under both.
+         */
+        long lookUp(long phoneKey, long emailKey) {
+            this.phoneKey = phoneKey;
+            this.emailKey = emailKey;
+            phoneAt = phoneKey == 0 ? -1 : find(phoneKey);
+            long tag = phoneAt < 0 ? -1 : tagAt(phoneAt);
+            emailAt = emailKey == 0 || tag >= 0 ? -1 : find(emailKey);
+            return tag >= 0 || emailAt < 0 ? tag : tagAt(emailAt);
+        }
+
+        /** Records {@code tag} under the keys of the last {@link #lookUp}. */
+        void name(long tag) {
+            if (phoneKey != 0) {
+                set(phoneAt, phoneKey, tag);
             }
+            if (emailKey != 0) {
+                // Not looked up, or its empty slot just taken by the phone (two keys may share a home slot): find it now.
+                if (emailAt < 0 || (table[emailAt] != 0 && table[emailAt] != emailKey)) {
+                    emailAt = find(emailKey);
+                }
+                set(emailAt, emailKey, tag);
+            }
+            settle();
         }
 
         int size() {
             return size;
         }
 
-        private void rebuild() {
-            long[] oldKeys = keys;
-            long[] oldTags = tags;
+        private long tagAt(int at) {
+            return table[at] != 0 && inFlight.test(table[at + 1]) ? table[at + 1] : -1;
+        }
+
+        private void set(int at, long key, long tag) {
+            if (table[at] == 0) {
+                table[at] = key;
+                size++;
+            }
+            table[at + 1] = tag;
+        }
+
+        /** Rebuilds the table when more than half its slots are taken. */
+        private void settle() {
+            if (size <= table.length / 4) {
+                return;
+            }
+            long[] old = table;
             int live = 0;
-            for (int k = 0; k < oldKeys.length; k++) {
-                if (oldKeys[k] != 0 && inFlight.test(oldTags[k])) {
+            for (int k = 0; k < old.length; k += 2) {
+                if (old[k] != 0 && inFlight.test(old[k + 1])) {
                     live++;
                 }
             }
@@ -291,27 +318,23 @@ final class ImportRun {
             while (slots < live * 4) {
                 slots <<= 1;
             }
-            keys = new long[slots];
-            tags = new long[slots];
+            table = new long[2 * slots];
             size = 0;
-            for (int k = 0; k < oldKeys.length; k++) {
-                if (oldKeys[k] != 0 && inFlight.test(oldTags[k])) {
-                    int i = slotOf(oldKeys[k]);
-                    keys[i] = oldKeys[k];
-                    tags[i] = oldTags[k];
-                    size++;
+            for (int k = 0; k < old.length; k += 2) {
+                if (old[k] != 0 && inFlight.test(old[k + 1])) {
+                    set(find(old[k]), old[k], old[k + 1]);
                 }
             }
         }
 
-        /** The slot holding {@code key} (never 0), else the empty slot where it would go: linear probing from its home. */
-        private int slotOf(long key) {
-            int mask = keys.length - 1;
+        /** The index in {@code table} of the entry holding {@code key} (never 0), else of the empty one where it would go. */
+        private int find(long key) {
+            int mask = table.length / 2 - 1;
             int i = AddressMap.slot(key, mask);
-            while (keys[i] != 0 && keys[i] != key) {
+            while (table[2 * i] != 0 && table[2 * i] != key) {
                 i = (i + 1) & mask;
             }
-            return i;
+            return 2 * i;
         }
     }
 

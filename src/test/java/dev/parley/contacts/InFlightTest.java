@@ -35,6 +35,39 @@ class InFlightTest {
         assertThat(maxSize).as("entries held at most, for 500,000 addresses").isLessThan(20 * perChunk);
     }
 
+    /**
+     * A row's phone and email are probed once each: the phone's chunk wins over the email's, and both are then named by
+     * the chunk the row goes to, also when the two keys share a home slot and the phone takes the email's empty one.
+     */
+    @Test
+    void aRowFollowsItsPhoneThenItsEmailAndNamesBoth() {
+        AtomicLong committedUpTo = new AtomicLong(-1);
+        ImportRun.InFlight inFlight = new ImportRun.InFlight(tag -> tag > committedUpTo.get());
+        long phone = (5L << 32) | 1;
+        long email = (5L << 32) | 2;
+        assertThat(inFlight.lookUp(phone, email)).isEqualTo(-1);
+        inFlight.name(3);
+        assertThat(inFlight.get(phone)).isEqualTo(3);
+        assertThat(inFlight.get(email)).isEqualTo(3);
+        assertThat(inFlight.size()).isEqualTo(2);
+
+        long otherEmail = key(42);
+        inFlight.put(otherEmail, 8);
+        assertThat(inFlight.lookUp(phone, otherEmail)).as("the phone's chunk first").isEqualTo(3);
+        inFlight.name(9);
+        assertThat(inFlight.get(otherEmail)).isEqualTo(9);
+        assertThat(inFlight.lookUp(0, email)).as("no phone: the email's chunk").isEqualTo(3);
+        inFlight.name(11);
+        assertThat(inFlight.get(email)).isEqualTo(11);
+        assertThat(inFlight.get(phone)).isEqualTo(9);
+
+        committedUpTo.set(9);
+        assertThat(inFlight.lookUp(phone, email)).as("the phone's chunk committed: the email's").isEqualTo(11);
+        committedUpTo.set(11);
+        assertThat(inFlight.lookUp(phone, email)).isEqualTo(-1);
+        assertThat(inFlight.size()).isEqualTo(3);
+    }
+
     private static long key(long n) {
         return AddressFilter.key("+44" + n);
     }
