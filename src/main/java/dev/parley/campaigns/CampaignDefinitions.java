@@ -25,6 +25,8 @@ import java.util.Set;
  */
 final class CampaignDefinitions {
     static final int MAX_LISTS = 50;
+    /** Attributes an audience filter may compare. */
+    static final int MAX_FILTER_ATTRIBUTES = 10;
     static final Duration MAX_VALID_FOR = Duration.ofDays(30);
 
     private final Templates templates;
@@ -45,6 +47,7 @@ final class CampaignDefinitions {
                     "audience.listIds needs at least one list");
             checkLists(th, checks, "audience.listIds", audience.listIds());
             checkLists(th, checks, "audience.excludeListIds", audience.excludeListIds());
+            checkFilter(checks, audience.filter());
         }
         boolean hasVariants = in.variants() != null && !in.variants().isEmpty();
         if (hasVariants) {
@@ -90,8 +93,10 @@ final class CampaignDefinitions {
             checkContent(th, in.channel(), in.templateId(), in.content(), "");
         }
         List<CampaignInput.Step> steps = in.steps() == null || in.steps().isEmpty() ? null : checkSteps(th, in.channel(), in.steps());
+        CampaignInput.Filter filter = audience.filter() == null || audience.filter().attributes().isEmpty() ? null
+                : new CampaignInput.Filter(java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(audience.filter().attributes())));
         return new CampaignInput(in.name().strip(), in.channel(), new CampaignInput.Audience(List.copyOf(audience.listIds()),
-                audience.excludeListIds() == null ? List.of() : List.copyOf(audience.excludeListIds())), in.templateId(),
+                audience.excludeListIds() == null ? List.of() : List.copyOf(audience.excludeListIds()), filter), in.templateId(),
                 in.content(), in.from(), in.sendWindow(), in.ratePerSecond(), guarantee.wire(), in.validFor(),
                 in.tags() == null ? List.of() : in.tags(), Boolean.TRUE.equals(in.requireOptIn()),
                 hasVariants ? List.copyOf(in.variants()) : null, steps);
@@ -185,6 +190,30 @@ final class CampaignDefinitions {
                     Boolean.TRUE.equals(s.stopOnReply())));
         }
         return List.copyOf(clean);
+    }
+
+    /**
+     * An audience filter: {@code attributes} present, at most {@link #MAX_FILTER_ATTRIBUTES}, each named by 1 to 100
+     * characters and compared with a string (up to 1,000 characters), a number or a boolean. An empty one is no filter.
+     */
+    private static void checkFilter(Checks checks, CampaignInput.Filter filter) {
+        if (filter == null) {
+            return;
+        }
+        checks.required("audience.filter.attributes", filter.attributes());
+        if (filter.attributes() == null) {
+            return;
+        }
+        checks.check(filter.attributes().size() <= MAX_FILTER_ATTRIBUTES, "audience.filter.attributes", "tooMany",
+                "audience.filter.attributes compares at most " + MAX_FILTER_ATTRIBUTES + " attributes");
+        filter.attributes().forEach((key, value) -> {
+            String field = "audience.filter.attributes." + key;
+            checks.check(!key.isBlank() && key.length() <= 100, field, "invalid", "an attribute name has 1 to 100 characters");
+            checks.check(value instanceof String || value instanceof Number || value instanceof Boolean, field, "type",
+                    "an attribute is compared with a string, a number or a boolean");
+            checks.check(!(value instanceof String text) || text.length() <= 1_000, field, "tooLong",
+                    "a compared value has at most 1000 characters");
+        });
     }
 
     private static void checkLists(TenantHandle th, Checks checks, String field, List<String> ids) {

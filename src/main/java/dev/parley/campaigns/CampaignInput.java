@@ -37,8 +37,22 @@ public record CampaignInput(String name, String channel, Audience audience, Stri
      */
     public record Step(String after, String when, String channel, String templateId, Content content, Boolean stopOnReply) {}
 
-    /** Who receives it: members of any of {@code listIds}, except members of any of {@code excludeListIds}. */
-    public record Audience(List<String> listIds, List<String> excludeListIds) {}
+    /**
+     * Who receives it: members of any of {@code listIds}, except members of any of {@code excludeListIds}, and of those
+     * only the contacts {@code filter} (may be null) matches.
+     */
+    public record Audience(List<String> listIds, List<String> excludeListIds, Filter filter) {
+        public Audience(List<String> listIds, List<String> excludeListIds) {
+            this(listIds, excludeListIds, null);
+        }
+    }
+
+    /**
+     * Which audience members a campaign reaches: those whose {@code attributes} include every one given here, each
+     * compared by exact match as the contacts search's {@code attr.KEY=VALUE} does ({@code AttributeMatch}); values
+     * are strings, numbers or booleans.
+     */
+    public record Filter(java.util.Map<String, Object> attributes) {}
 
     /** Allowed days ({@code MON}…{@code SUN}) and local hours, in the recipient's zone or else {@code fallbackTimezone}. */
     public record Window(List<String> days, String from, String to, String fallbackTimezone) {}

@@ -203,19 +203,14 @@ final class Expansion {
                     .append(" AND contact_id > :after ORDER BY contact_id LIMIT :n)");
             binds.put("l" + i, audience.listIds().get(i));
         }
-        List<String> excluded = audience.excludeListIds() == null ? List.of() : audience.excludeListIds();
-        String exclusion = excluded.isEmpty() ? "FALSE"
-                : "EXISTS (SELECT 1 FROM list_member x WHERE x.list_id IN (<excluded>) AND x.contact_id = a.contact_id)";
-        var q = th.query("SELECT a.contact_id, " + Audience.verdict(dialect, channel, exclusion) + ", " + MEMBER_COLUMNS
+        Audience.Rule rule = Audience.rule(dialect, d, channel);
+        var q = th.query("SELECT a.contact_id, " + rule.verdict() + ", " + MEMBER_COLUMNS
                         + " FROM (SELECT contact_id FROM (" + union + ") u ORDER BY contact_id LIMIT :n) a"
                         + " LEFT JOIN contact c ON c.id = a.contact_id AND c.tenant_id = :tenant AND c.id > :after"
                         + " ORDER BY a.contact_id")
                 .bind("after", after == null ? "" : after).bind("n", CHUNK);
-        Audience.bind(q, channel, Boolean.TRUE.equals(d.requireOptIn()));
+        rule.bind(q);
         binds.forEach(q::bind);
-        if (!excluded.isEmpty()) {
-            q.bindList("excluded", excluded);
-        }
         return q.setFetchSize(CHUNK).map((rs, c) -> member(rs)).list();
     }
 

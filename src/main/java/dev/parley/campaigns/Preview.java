@@ -43,9 +43,12 @@ public final class Preview {
 
     public record Answer(Counts audience, List<VariantPreview> variants, Money costEstimate, List<RouteShare> byRoute) {}
 
-    /** Members of the audience lists ({@code total}, distinct contacts) by verdict; {@code duplicates}: extra memberships. */
+    /**
+     * Members of the audience lists ({@code total}, distinct contacts) by verdict; {@code duplicates}: extra memberships;
+     * {@code filteredOut}: members the audience's filter does not match.
+     */
     public record Counts(long total, long eligible, long suppressed, long optedOut, long missingAddress, long duplicates,
-                         long excluded) {}
+                         long excluded, long filteredOut) {}
 
     /**
      * One variant's (or the campaign's, named {@code A}) first message for {@code sampleContactId} (null when no
@@ -67,18 +70,13 @@ public final class Preview {
         int keyLength = table.rules().stream().mapToInt(r -> r.prefix().length()).max().orElse(0);
         String key = channel.equals("email") ? "SUBSTRING(c.email FROM POSITION('@' IN c.email) + 1)"
                 : keyLength == 0 ? "''" : "SUBSTRING(c.phone, 1, " + keyLength + ")";
-        List<String> excluded = d.audience().excludeListIds() == null ? List.of() : d.audience().excludeListIds();
-        String exclusion = excluded.isEmpty() ? "FALSE"
-                : "EXISTS (SELECT 1 FROM list_member x WHERE x.list_id IN (<excluded>) AND x.contact_id = a.contact_id)";
+        Audience.Rule rule = Audience.rule(dialect, d, channel);
         var q = th.query("SELECT verdict, CASE WHEN verdict = '" + Audience.ELIGIBLE + "' THEN route_key END, COUNT(*) FROM ("
-                        + "SELECT " + Audience.verdict(dialect, channel, exclusion) + " AS verdict, " + key + " AS route_key"
+                        + "SELECT " + rule.verdict() + " AS verdict, " + key + " AS route_key"
                         + " FROM (" + MEMBERS + ") a LEFT JOIN contact c ON c.id = a.contact_id AND c.tenant_id = :tenant) v"
                         + " GROUP BY verdict, CASE WHEN verdict = '" + Audience.ELIGIBLE + "' THEN route_key END")
                 .bindList("lists", d.audience().listIds());
-        Audience.bind(q, channel, Boolean.TRUE.equals(d.requireOptIn()));
-        if (!excluded.isEmpty()) {
-            q.bindList("excluded", excluded);
-        }
+        rule.bind(q);
         Map<String, Long> byVerdict = new HashMap<>();
         Map<String, Long> eligibleByKey = new LinkedHashMap<>();
         q.map((rs, c) -> new Object[] {rs.getString(1), rs.getString(2), rs.getLong(3)}).forEach(r -> {
@@ -92,8 +90,8 @@ public final class Preview {
                 .bindList("lists", d.audience().listIds()).mapTo(Long.class).one();
         Counts counts = new Counts(total, n(byVerdict, Audience.ELIGIBLE), n(byVerdict, Audience.SUPPRESSED),
                 n(byVerdict, Audience.OPTED_OUT) + n(byVerdict, Audience.NOT_OPTED_IN), n(byVerdict, Audience.MISSING_ADDRESS),
-                memberships - total, n(byVerdict, Audience.EXCLUDED));
-        List<VariantPreview> variants = variants(th, row, exclusion, excluded);
+                memberships - total, n(byVerdict, Audience.EXCLUDED), n(byVerdict, Audience.FILTERED_OUT));
+        List<VariantPreview> variants = variants(th, row, rule);
         return costs(th, channel, counts, variants, eligibleByKey);
     }
 
@@ -103,16 +101,13 @@ public final class Preview {
     private static final String MEMBERS = "SELECT DISTINCT contact_id FROM list_member WHERE tenant_id = :tenant AND list_id IN (<lists>)";
 
     /** Each variant's first message rendered for the sample contact. */
-    private List<VariantPreview> variants(TenantHandle th, CampaignStore.Row row, String exclusion, List<String> excluded) {
+    private List<VariantPreview> variants(TenantHandle th, CampaignStore.Row row, Audience.Rule rule) {
         CampaignInput d = row.definition();
-        var q = th.query("SELECT a.contact_id, " + Audience.verdict(dialect, row.channel(), exclusion) + " AS verdict, "
+        var q = th.query("SELECT a.contact_id, " + rule.verdict() + " AS verdict, "
                         + Expansion.MEMBER_COLUMNS + " FROM (" + MEMBERS + " ORDER BY contact_id LIMIT " + SAMPLE_FROM + ") a"
                         + " JOIN contact c ON c.id = a.contact_id AND c.tenant_id = :tenant ORDER BY a.contact_id")
                 .bindList("lists", d.audience().listIds());
-        Audience.bind(q, row.channel(), Boolean.TRUE.equals(d.requireOptIn()));
-        if (!excluded.isEmpty()) {
-            q.bindList("excluded", excluded);
-        }
+        rule.bind(q);
         Optional<Expansion.Member> sample = q.map((rs, c) -> Expansion.member(rs)).stream()
                 .filter(m -> m.verdict().equals(Audience.ELIGIBLE)).findFirst();
         Expansion.Part part = Expansion.Part.first(row);

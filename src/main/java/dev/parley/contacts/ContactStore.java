@@ -17,8 +17,7 @@ import java.util.Optional;
 
 /**
  * SQL for the {@code contact} table. Attributes are canonical JSON text (always written by {@link Json},
- * so {@code {"k":"v"}} without spaces); attribute search is a {@code LIKE} for {@code "k":"v"} in that
- * text, which is exact because a quote inside a JSON string is always escaped (docs/contacts.md).
+ * so {@code {"k":"v"}} without spaces), searched by {@link AttributeMatch}.
  */
 final class ContactStore {
     static final String COLUMNS = """
@@ -113,17 +112,11 @@ final class ContactStore {
             sql.append(" ").append("""
                      AND (LOWER(COALESCE(c.first_name, '') || ' ' || COALESCE(c.last_name, '')) LIKE :q ESCAPE '!'
                           OR c.email LIKE :q ESCAPE '!' OR c.phone LIKE :q ESCAPE '!')""");
-            binds.put("q", "%" + likeEscape(f.q().toLowerCase(java.util.Locale.ROOT)) + "%");
+            binds.put("q", "%" + AttributeMatch.likeEscape(f.q().toLowerCase(java.util.Locale.ROOT)) + "%");
         }
         int i = 0;
         for (Map.Entry<String, String> a : f.attributes().entrySet()) {
-            String pair = Json.write(a.getKey()) + ":";
-            sql.append(" AND (c.attributes_json LIKE :as").append(i).append(" ESCAPE '!' OR c.attributes_json LIKE :ac")
-                    .append(i).append(" ESCAPE '!' OR c.attributes_json LIKE :ab").append(i).append(" ESCAPE '!')");
-            binds.put("as" + i, "%" + likeEscape(pair + Json.write(a.getValue())) + "%");
-            binds.put("ac" + i, "%" + likeEscape(pair + a.getValue()) + ",%");
-            binds.put("ab" + i, "%" + likeEscape(pair + a.getValue()) + "}%");
-            i++;
+            sql.append(" AND ").append(AttributeMatch.condition("c.attributes_json", a.getKey(), a.getValue(), "a" + i++, binds));
         }
         sql.append(" ORDER BY c.id DESC LIMIT :limit");
         var query = th.query(sql.toString()).bind("limit", page.limit() + 1);
@@ -176,10 +169,6 @@ final class ContactStore {
         }
     }
 
-    /** Escapes a LIKE pattern for {@code ESCAPE '!'} (a backslash would confuse Jdbi's parser of quoted text). */
-    static String likeEscape(String s) {
-        return s.replace("!", "!!").replace("%", "!%").replace("_", "!_");
-    }
 
     private static Instant instant(Timestamp t) {
         return t == null ? null : t.toInstant();

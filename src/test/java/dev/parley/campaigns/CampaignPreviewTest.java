@@ -64,6 +64,67 @@ class CampaignPreviewTest {
         return Map.of("name", name, "weight", weight, "content", Map.of("text", text));
     }
 
+    /**
+     * {@code audience.filter} keeps the members whose attributes match every one given, compared as the contacts
+     * search's {@code attr.KEY=VALUE} compares them: the preview counts the rest as filtered out, expansion writes no row
+     * for them, and a value that only quotes the pattern inside another attribute does not match.
+     */
+    @Test
+    void aFilterReachesOnlyTheMembersWhoseAttributesMatchAsTheSearchFindsThem() {
+        String l = f.list("Filtered");
+        String leedsVip = f.contact(Map.of("phone", uk(), "attributes", Map.of("city", "Leeds", "vip", true, "tier", 2)));
+        String leedsVipText = f.contact(Map.of("phone", uk(), "attributes", Map.of("city", "Leeds", "vip", "true")));
+        String leedsNotVip = f.contact(Map.of("phone", uk(), "attributes", Map.of("city", "Leeds", "vip", false)));
+        String yorkVip = f.contact(Map.of("phone", uk(), "attributes", Map.of("city", "York", "vip", true)));
+        String quoting = f.contact(Map.of("phone", uk(), "attributes", Map.of("note", "\"city\":\"Leeds\"", "vip", true)));
+        String noAttributes = f.contact(Map.of("phone", uk()));
+        f.members(l, List.of(leedsVip, leedsVipText, leedsNotVip, yorkVip, quoting, noAttributes));
+        Map<String, Object> filter = Map.of("attributes", Map.of("city", "Leeds", "vip", true));
+        String id = f.draft(l, Map.of("audience", Map.of("listIds", List.of(l), "filter", filter)));
+
+        JsonNode campaign = f.get(id);
+        assertThat(campaign.get("audience").get("filter").get("attributes").get("city").asText()).isEqualTo("Leeds");
+        Http.Response r = http.post("/v1/campaigns/" + id + "/preview").bearer(f.owner).send();
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        JsonNode audience = r.json().get("audience");
+        assertThat(audience.get("total").asLong()).as(r.body()).isEqualTo(6);
+        assertThat(audience.get("eligible").asLong()).as(r.body()).isEqualTo(2);
+        assertThat(audience.get("filteredOut").asLong()).as(r.body()).isEqualTo(4);
+        Http.Response search = http.get("/v1/contacts?listId=" + l + "&attr.city=Leeds&attr.vip=true").bearer(f.owner).send();
+        List<String> found = new ArrayList<>();
+        search.json().get("data").forEach(c -> found.add(c.get("id").asText()));
+        assertThat(found).as("the search's segment").containsExactlyInAnyOrder(leedsVip, leedsVipText);
+
+        assertThat(f.act(id, "launch").status()).isEqualTo(200);
+        f.await(id, c -> c.get("status").asText().equals("completed"));
+        assertThat(f.ledgerCounts(id, "contact_id")).isEqualTo(Map.of(leedsVip, 1L, leedsVipText, 1L));
+
+        String byNumber = f.draft(l, Map.of("audience", Map.of("listIds", List.of(l), "filter", Map.of("attributes", Map.of("tier", 2)))));
+        JsonNode numbered = http.post("/v1/campaigns/" + byNumber + "/preview").bearer(f.owner).send().json().get("audience");
+        assertThat(numbered.get("eligible").asLong()).as(numbered.toString()).isEqualTo(1);
+    }
+
+    @Test
+    void aFilterThatCannotBeComparedIsRefusedNamingTheAttribute() {
+        String l = f.list("Badly filtered");
+        Map<String, Object> body = new HashMap<>(Map.of("name", "Bad filter", "channel", "sms", "content", Map.of("text", "Hi"),
+                "audience", Map.of("listIds", List.of(l), "filter", Map.of("attributes", Map.of("city", Map.of("nested", 1))))));
+        Http.Response nested = http.post("/v1/campaigns").bearer(f.owner).json(body).send();
+        assertThat(nested.status()).as(nested.body()).isEqualTo(400);
+        assertThat(nested.body()).contains("audience.filter.attributes.city");
+        Map<String, Object> many = new HashMap<>();
+        for (int i = 0; i <= CampaignDefinitions.MAX_FILTER_ATTRIBUTES; i++) {
+            many.put("k" + i, "v");
+        }
+        body.put("audience", Map.of("listIds", List.of(l), "filter", Map.of("attributes", many)));
+        Http.Response tooMany = http.post("/v1/campaigns").bearer(f.owner).json(body).send();
+        assertThat(tooMany.status()).as(tooMany.body()).isEqualTo(400);
+        assertThat(tooMany.body()).contains("audience.filter.attributes");
+        body.put("audience", Map.of("listIds", List.of(l), "filter", Map.of("attributez", Map.of("city", "Leeds"))));
+        Http.Response unknown = http.post("/v1/campaigns").bearer(f.owner).json(body).send();
+        assertThat(unknown.status()).as(unknown.body()).isEqualTo(400);
+    }
+
     @Test
     void previewCountsTheAudienceByTheRulesExpansionThenApplies() {
         String a = f.list("A");
