@@ -13,7 +13,8 @@ import org.jdbi.v3.core.statement.SqlStatement;
  * Who gets a campaign's message, as one SQL expression: the verdict on an audience member (alias {@code c}
  * for its contact, possibly missing). Expansion writes rows by it and preview counts by it, so the two
  * cannot disagree. Binds {@code :tenant}, {@code :channelPrefix} ({@code "sms:"} or {@code "email:"}, the
- * start of a suppression's hashed address), {@code :channel} and {@code :requireOptIn}.
+ * start of a suppression's hashed address), {@code :channel} and {@code :requireOptIn}; a campaign's {@link Rule}
+ * also binds its excluded lists and its filter's patterns.
  *
  * <p>Verdicts, first that applies: {@code excluded} (in an excluded list: no row), {@code filteredOut} (the
  * audience's filter does not match the contact: no row), {@code missingAddress}

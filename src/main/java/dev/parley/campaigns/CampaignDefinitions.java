@@ -13,7 +13,9 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Set;
 
@@ -94,7 +96,7 @@ final class CampaignDefinitions {
         }
         List<CampaignInput.Step> steps = in.steps() == null || in.steps().isEmpty() ? null : checkSteps(th, in.channel(), in.steps());
         CampaignInput.Filter filter = audience.filter() == null || audience.filter().attributes().isEmpty() ? null
-                : new CampaignInput.Filter(java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(audience.filter().attributes())));
+                : new CampaignInput.Filter(Collections.unmodifiableMap(new LinkedHashMap<>(audience.filter().attributes())));
         return new CampaignInput(in.name().strip(), in.channel(), new CampaignInput.Audience(List.copyOf(audience.listIds()),
                 audience.excludeListIds() == null ? List.of() : List.copyOf(audience.excludeListIds()), filter), in.templateId(),
                 in.content(), in.from(), in.sendWindow(), in.ratePerSecond(), guarantee.wire(), in.validFor(),

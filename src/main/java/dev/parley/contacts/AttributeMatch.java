@@ -1,6 +1,7 @@
 package dev.parley.contacts;
 
 import dev.parley.core.Json;
+import dev.parley.db.LikePatterns;
 import java.util.Map;
 
 /**
@@ -22,15 +23,10 @@ public final class AttributeMatch {
      */
     public static String condition(String column, String key, String value, String param, Map<String, Object> binds) {
         String pair = Json.write(key) + ":";
-        binds.put(param + "s", "%" + likeEscape(pair + Json.write(value)) + "%");
-        binds.put(param + "c", "%" + likeEscape(pair + value) + ",%");
-        binds.put(param + "b", "%" + likeEscape(pair + value) + "}%");
+        binds.put(param + "s", "%" + LikePatterns.escape(pair + Json.write(value)) + "%");
+        binds.put(param + "c", "%" + LikePatterns.escape(pair + value) + ",%");
+        binds.put(param + "b", "%" + LikePatterns.escape(pair + value) + "}%");
         return "(" + column + " LIKE :" + param + "s ESCAPE '!' OR " + column + " LIKE :" + param + "c ESCAPE '!' OR "
                 + column + " LIKE :" + param + "b ESCAPE '!')";
-    }
-
-    /** Escapes a LIKE pattern for {@code ESCAPE '!'} (a backslash would confuse Jdbi's parser of quoted text). */
-    static String likeEscape(String s) {
-        return s.replace("!", "!!").replace("%", "!%").replace("_", "!_");
     }
 }

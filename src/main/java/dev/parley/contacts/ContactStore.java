@@ -2,6 +2,7 @@ package dev.parley.contacts;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.parley.core.Json;
+import dev.parley.db.LikePatterns;
 import dev.parley.db.TenantHandle;
 import dev.parley.http.Pages;
 import java.sql.ResultSet;
@@ -112,7 +113,7 @@ final class ContactStore {
             sql.append(" ").append("""
                      AND (LOWER(COALESCE(c.first_name, '') || ' ' || COALESCE(c.last_name, '')) LIKE :q ESCAPE '!'
                           OR c.email LIKE :q ESCAPE '!' OR c.phone LIKE :q ESCAPE '!')""");
-            binds.put("q", "%" + AttributeMatch.likeEscape(f.q().toLowerCase(java.util.Locale.ROOT)) + "%");
+            binds.put("q", "%" + LikePatterns.escape(f.q().toLowerCase(java.util.Locale.ROOT)) + "%");
         }
         int i = 0;
         for (Map.Entry<String, String> a : f.attributes().entrySet()) {
@@ -168,7 +169,6 @@ final class ContactStore {
             return new LinkedHashMap<>();
         }
     }
-
 
     private static Instant instant(Timestamp t) {
         return t == null ? null : t.toInstant();

@@ -120,7 +120,7 @@ public final class AuditLog {
                                    actor_label = REPLACE(actor_label, :plain, '[erased]')
                             WHERE tenant_id = :tenant AND (detail_json LIKE :pattern ESCAPE '!' OR actor_label = :plain)""")
                             .bind("value", inner).bind("plain", value)
-                            .bind("pattern", "%" + inner.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%")
+                            .bind("pattern", "%" + dev.parley.db.LikePatterns.escape(inner) + "%")
                             .execute();
                 }
                 return n;
